@@ -1,0 +1,29 @@
+# seekreel — the two commands on a fresh machine are `make demo` and `make test`.
+# Every target first runs scripts/setup.sh, which installs only what is missing.
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_PROMPT := A 6-second title card for a podcast called 'Frame by Frame', episode 42, with the host name Kira Tanaka. Dark background, orange accent for the episode number.
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test lint bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	@mkdir -p out
+	$(BIN)/seekreel generate "$(DEMO_PROMPT)" -o out/demo.mp4 --draft-out out/demo.html
+	@echo "demo video: $(CURDIR)/out/demo.mp4"
+
+test: setup
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: setup
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf out .pytest_cache

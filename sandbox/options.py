@@ -1,0 +1,80 @@
+"""Render settings that the caller chooses (as opposed to what the composition declares)."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .errors import CompositionError
+
+Quality = Literal["draft", "standard", "high"]
+QUALITIES: tuple[str, ...] = ("draft", "standard", "high")
+
+_NAMED_HEIGHTS = {"360p": 360, "480p": 480, "540p": 540, "720p": 720, "1080p": 1080, "1440p": 1440, "4k": 2160}
+_WXH_RE = re.compile(r"^(\d{2,5})x(\d{2,5})$")
+MAX_OUTPUT_PIXELS = 3840 * 2160
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    fps: float | None = None
+    resolution: str | None = None
+    """'720p', '1080p', … (the short side) or 'WxH'; None → the layout size."""
+    quality: Quality = "standard"
+    workers: int | None = None
+    """Parallel capture workers; None → chosen from cores and memory."""
+    variables: dict[str, object] = field(default_factory=dict)
+    assets_dir: Path | None = None
+    """Files the page may load by relative path; nothing outside it is served."""
+    seek_timeout: float = 10.0
+    render_timeout: float = 900.0
+    load_timeout: float = 20.0
+    max_duration: float = 600.0
+
+
+def output_size(layout: tuple[int, int], resolution: str | None) -> tuple[int, int, float]:
+    """Output pixels and device scale factor for a layout size and a requested resolution.
+
+    The layout never changes; the picture is scaled. H.264 4:2:0 needs even sides, so each
+    side is rounded to the nearest even number.
+    """
+    lw, lh = layout
+    if resolution is None or resolution.strip().lower() in ("", "auto", "native"):
+        scale = 1.0
+    else:
+        res = resolution.strip().lower()
+        if res in _NAMED_HEIGHTS:
+            scale = _NAMED_HEIGHTS[res] / min(lw, lh)
+        elif m := _WXH_RE.match(res):
+            w, h = int(m.group(1)), int(m.group(2))
+            scale = w / lw
+            if abs(h - lh * scale) > 2:
+                raise CompositionError(
+                    f"resolution {resolution} does not match the composition's {lw}x{lh} layout; "
+                    f"use e.g. {_even(lw * scale)}x{_even(lh * scale)} or a named size like 720p"
+                )
+        else:
+            raise CompositionError(
+                f"unknown resolution {resolution!r}: use 360p, 480p, 720p, 1080p, 1440p, 4k or WxH"
+            )
+    w, h = _even(lw * scale), _even(lh * scale)
+    if w < 16 or h < 16 or w * h > MAX_OUTPUT_PIXELS:
+        raise CompositionError(f"output size {w}x{h} is out of range (16x16 to 3840x2160 pixels)")
+    return w, h, scale
+
+
+def default_workers() -> int:
+    """One capture worker per core, capped by memory (~600 MB per browser) and at 4."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        mem_gb = 4.0
+    return max(1, min(cores, int(mem_gb / 0.6), 4))
+
+
+def _even(x: float) -> int:
+    return max(2, int(round(x / 2)) * 2)

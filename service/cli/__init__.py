@@ -1,0 +1,10 @@
+"""Console script `seekreel`: each command group lives in its own module and registers on `app`."""
+
+from __future__ import annotations
+
+from . import render_cmds  # noqa: F401  (registers render, frame, doctor)
+from .app import app
+
+
+def main() -> None:
+    app()

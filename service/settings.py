@@ -1,0 +1,51 @@
+"""Settings from the environment (`SEEKREEL_*`, plus the providers' own key variables).
+
+One `Settings` object is built per process (`get_settings()`); tests build their own.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SEEKREEL_", extra="ignore")
+
+    # Generation
+    provider: str = "offline"
+    model: str | None = None
+    max_attempts: int = 3
+    provider_timeout: float = 120.0
+    provider_retries: int = 3
+    openai_api_key: str | None = Field(None, validation_alias=AliasChoices("SEEKREEL_OPENAI_API_KEY", "OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(
+        None, validation_alias=AliasChoices("SEEKREEL_OPENAI_BASE_URL", "OPENAI_BASE_URL")
+    )
+    anthropic_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("SEEKREEL_ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY")
+    )
+    anthropic_base_url: str | None = Field(
+        None, validation_alias=AliasChoices("SEEKREEL_ANTHROPIC_BASE_URL", "ANTHROPIC_BASE_URL")
+    )
+    brand_colors: str | None = None
+    """Comma-separated brand colours, e.g. '#ff6a00,#111827' — passed into prompts."""
+    brand_fonts: str | None = None
+
+    # Rendering
+    workers: int | None = None
+    seek_timeout: float = 10.0
+    render_timeout: float = 900.0
+    max_duration: float = 120.0
+    default_duration: float = 6.0
+
+    # Service
+    data_dir: Path = Path.home() / ".local/share/seekreel"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
