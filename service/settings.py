@@ -45,6 +45,23 @@ class Settings(BaseSettings):
     # Service
     data_dir: Path = Path.home() / ".local/share/seekreel"
 
+    # Slack bot (service/slack): enabled when the signing secret is set
+    slack_signing_secret: str | None = Field(
+        None, validation_alias=AliasChoices("SEEKREEL_SLACK_SIGNING_SECRET", "SLACK_SIGNING_SECRET")
+    )
+    slack_bot_token: str | None = Field(
+        None, validation_alias=AliasChoices("SEEKREEL_SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN")
+    )
+    slack_api_url: str | None = Field(
+        None, validation_alias=AliasChoices("SEEKREEL_SLACK_API_URL", "SLACK_API_URL")
+    )
+    """Slack Web API base URL; None → the SDK's default (Slack itself). Tests point it at a fake."""
+    slack_resolution: str | None = "720p"
+    """Output size of videos rendered for Slack (kept modest: they are watched inline)."""
+    slack_fps: float | None = None
+    public_base_url: str | None = None
+    """Where people reach this service (e.g. https://seekreel.example.org); enables "Open in editor" links."""
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
