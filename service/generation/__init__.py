@@ -1,0 +1,1 @@
+"""Prompt → validated HTML: model providers, the offline composer, extraction and the repair loop."""
