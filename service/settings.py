@@ -62,6 +62,34 @@ class Settings(BaseSettings):
     public_base_url: str | None = None
     """Where people reach this service (e.g. https://seekreel.example.org); enables "Open in editor" links."""
 
+    # HTTP service (service/api, service/jobs)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str | None = None
+    """SQLAlchemy URL (e.g. postgresql+psycopg://…); None → SQLite at <data_dir>/seekreel.db."""
+    api_keys: str | None = None
+    """Comma-separated API keys accepted as `Authorization: Bearer KEY`; none → the API is open."""
+    oauth_clients: str | None = None
+    """Comma-separated `client_id:client_secret` pairs for POST /oauth2/token (client credentials)."""
+    token_secret: str | None = None
+    """Signs OAuth2 access tokens; None → a random secret per process (tokens end with the process)."""
+    token_ttl: int = 3600
+    allow_open: bool = False
+    """Serve on a non-loopback address with no keys configured (otherwise `serve` refuses)."""
+    render_concurrency: int = 2
+    """Renders running at once, sharing one warm browser pool."""
+    queue_size: int = 16
+    """Queued plus running jobs; beyond it new work is answered with 429."""
+    job_workers: int = 1
+    """Capture workers per job (a job's parallel browsers); keep low when several jobs run at once."""
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_prompt_chars: int = 4000
+    max_html_bytes: int = 2 * 1024 * 1024
+    max_output_pixels: int = 1920 * 1080
+    """Largest output picture (width × height) a request may ask for."""
+    video_retention_hours: float = 24 * 7
+    """Rendered videos of finished jobs are deleted after this long (the job record stays)."""
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

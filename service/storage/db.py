@@ -1,0 +1,38 @@
+"""Engine construction: SQLite at `<data_dir>/seekreel.db` by default, or any SQLAlchemy URL (Postgres)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+
+def database_url(data_dir: Path, url: str | None = None) -> str:
+    """The configured URL, else the SQLite file in the data directory (created if missing)."""
+    if url:
+        return url
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(data_dir / 'seekreel.db').resolve()}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine safe to share between the event loop and worker threads.
+
+    SQLite gets WAL (readers never wait for the one writer), a busy timeout instead of
+    "database is locked" errors, and enforced foreign keys.
+    """
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
