@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     brand_colors: str | None = None
     """Comma-separated brand colours, e.g. '#ff6a00,#111827' — passed into prompts."""
     brand_fonts: str | None = None
+    """Comma-separated brand font families, e.g. 'Inter,Noto Serif' — passed into prompts."""
+    provider_max_tokens: int = 16000
+    """Output limit per model answer (Anthropic requires one); a composition is at most ~12k tokens."""
 
     # Rendering
     workers: int | None = None
