@@ -161,7 +161,7 @@ def _number(attrs: dict[str, str], name: str, *, required: bool = False) -> floa
     raw = attrs.get(name)
     if raw is None or raw.strip() == "":
         if required:
-            raise CompositionError(f"the <html> root has no {name}: add e.g. {name}=\"6\" (seconds)")
+            raise CompositionError(f'the <html> root has no {name}: add e.g. {name}="6" (seconds)')
         return None
     try:
         value = float(raw.strip().removesuffix("s"))

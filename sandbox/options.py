@@ -13,7 +13,15 @@ from .errors import CompositionError
 Quality = Literal["draft", "standard", "high"]
 QUALITIES: tuple[str, ...] = ("draft", "standard", "high")
 
-_NAMED_HEIGHTS = {"360p": 360, "480p": 480, "540p": 540, "720p": 720, "1080p": 1080, "1440p": 1440, "4k": 2160}
+_NAMED_HEIGHTS = {
+    "360p": 360,
+    "480p": 480,
+    "540p": 540,
+    "720p": 720,
+    "1080p": 1080,
+    "1440p": 1440,
+    "4k": 2160,
+}
 _WXH_RE = re.compile(r"^(\d{2,5})x(\d{2,5})$")
 MAX_OUTPUT_PIXELS = 3840 * 2160
 
@@ -64,6 +72,14 @@ def output_size(layout: tuple[int, int], resolution: str | None) -> tuple[int, i
     if w < 16 or h < 16 or w * h > MAX_OUTPUT_PIXELS:
         raise CompositionError(f"output size {w}x{h} is out of range (16x16 to 3840x2160 pixels)")
     return w, h, scale
+
+
+MIN_CAPTURE_SCALE = 0.5
+"""Chromium clamps device scale factors below 0.5; smaller outputs are captured at 0.5 and scaled down."""
+
+
+def capture_scale(scale: float) -> float:
+    return max(scale, MIN_CAPTURE_SCALE)
 
 
 def default_workers() -> int:

@@ -1,0 +1,72 @@
+"""The isolated renderer: HTML composition → frames → MP4. Knows nothing of models or HTTP.
+
+from sandbox import BrowserPool, RenderOptions, render_to_file
+async with BrowserPool(2) as pool:
+    await render_to_file(html, Path("out.mp4"), RenderOptions(resolution="720p"), pool=pool)
+"""
+
+from .browser import BrowserKind, find_browser
+from .composition import (
+    CANONICAL_SIZES,
+    Composition,
+    declared_variables,
+    parse_composition,
+    placeholders,
+    root_attributes,
+    substitute_variables,
+)
+from .errors import (
+    BrowserUnavailable,
+    CompositionError,
+    EncodeError,
+    MissingVariablesError,
+    PageCrashed,
+    PageError,
+    RenderError,
+    RenderTimeout,
+    SeekTimeout,
+)
+from .options import QUALITIES, RenderOptions, default_workers, output_size
+from .pool import BrowserPool
+from .render import (
+    PageErrorInfo,
+    ProbeResult,
+    RenderCancelled,
+    RenderResult,
+    capture_frame,
+    probe_page,
+    render_to_file,
+)
+
+__all__ = [
+    "CANONICAL_SIZES",
+    "QUALITIES",
+    "BrowserKind",
+    "BrowserPool",
+    "BrowserUnavailable",
+    "Composition",
+    "CompositionError",
+    "EncodeError",
+    "MissingVariablesError",
+    "PageCrashed",
+    "PageError",
+    "PageErrorInfo",
+    "ProbeResult",
+    "RenderCancelled",
+    "RenderError",
+    "RenderOptions",
+    "RenderResult",
+    "RenderTimeout",
+    "SeekTimeout",
+    "capture_frame",
+    "declared_variables",
+    "default_workers",
+    "find_browser",
+    "output_size",
+    "parse_composition",
+    "placeholders",
+    "probe_page",
+    "render_to_file",
+    "root_attributes",
+    "substitute_variables",
+]

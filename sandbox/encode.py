@@ -1,0 +1,176 @@
+"""Frames in, H.264 out: one ffmpeg per segment, then a stream-copy join.
+
+Everything that could make the bytes depend on the machine is pinned: the ffmpeg build
+(imageio-ffmpeg's), thread counts, bit-exact muxing, no wall-clock metadata. Each segment
+starts with an IDR frame and is encoded on its own, so a segment's bytes depend only on
+its frames — which is what lets 1 worker, N workers or N machines produce one file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import imageio_ffmpeg
+
+from .errors import EncodeError
+
+ENCODER_THREADS = 2
+SCALE_FLAGS = "lanczos+accurate_rnd+full_chroma_int"
+
+
+@dataclass(frozen=True)
+class QualityPreset:
+    x264_preset: str
+    crf: int
+    jpeg_quality: int
+    """Quality of the frames Chromium hands over; high enough that the capture costs < 1 dB."""
+
+
+PRESETS: dict[str, QualityPreset] = {
+    "draft": QualityPreset("ultrafast", 28, 80),
+    "standard": QualityPreset("veryfast", 20, 92),
+    "high": QualityPreset("medium", 16, 97),
+}
+
+
+def ffmpeg_exe() -> str:
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def rate(fps: float) -> str:
+    fr = Fraction(fps).limit_denominator(1001)
+    return f"{fr.numerator}/{fr.denominator}"
+
+
+def segment_command(
+    out: Path, *, fps: float, frames: int, quality: str, image_codec: str, size: tuple[int, int]
+) -> list[str]:
+    p = PRESETS[quality]
+    return [
+        ffmpeg_exe(),
+        "-hide_banner", "-loglevel", "error", "-y",
+        "-threads", "1",
+        "-f", "image2pipe", "-c:v", image_codec, "-framerate", rate(fps), "-i", "pipe:0",
+        "-frames:v", str(frames),
+        "-filter_threads", "1",
+        "-vf", f"scale={size[0]}:{size[1]}:out_color_matrix=bt709:out_range=tv:flags={SCALE_FLAGS},format=yuv420p",
+        "-c:v", "libx264", "-preset", p.x264_preset, "-crf", str(p.crf),
+        "-threads", str(ENCODER_THREADS),
+        "-x264-params", f"keyint={frames}:min-keyint={frames}:scenecut=0:lookahead-threads=1",
+        "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
+        "-video_track_timescale", "90000",
+        "-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1",
+        "-f", "mp4", str(out),
+    ]  # fmt: skip
+
+
+class SegmentEncoder:
+    """An ffmpeg process fed image bytes on stdin; `finish()` waits for a complete segment file."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, out: Path) -> None:
+        self._proc = proc
+        self.out = out
+        self.frames = 0
+
+    @classmethod
+    async def start(
+        cls, out: Path, *, fps: float, frames: int, quality: str, image_codec: str, size: tuple[int, int]
+    ) -> SegmentEncoder:
+        cmd = segment_command(
+            out, fps=fps, frames=frames, quality=quality, image_codec=image_codec, size=size
+        )
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *cmd,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
+            )
+        except OSError as exc:
+            raise EncodeError(f"cannot start ffmpeg: {exc}") from exc
+        return cls(proc, out)
+
+    async def write(self, image: bytes) -> None:
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(image)
+            await self._proc.stdin.drain()
+        except (BrokenPipeError, ConnectionResetError):
+            await self._fail("ffmpeg stopped reading frames")
+        self.frames += 1
+
+    async def finish(self) -> Path:
+        assert self._proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._proc.stdin.close()
+        await self._proc.wait()
+        if self._proc.returncode != 0:
+            await self._fail(f"ffmpeg exited with status {self._proc.returncode}")
+        return self.out
+
+    async def abort(self) -> None:
+        if self._proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self._proc.kill()
+            await self._proc.wait()
+        with contextlib.suppress(FileNotFoundError):
+            self.out.unlink()
+
+    async def _fail(self, what: str) -> None:
+        err = b""
+        if self._proc.stderr is not None:
+            with contextlib.suppress(Exception):
+                err = await asyncio.wait_for(self._proc.stderr.read(), 5)
+        await self.abort()
+        detail = err.decode(errors="replace").strip().splitlines()
+        raise EncodeError(f"{what}: {detail[-1] if detail else 'no message'}")
+
+
+async def join_segments(segments: list[Path], out: Path) -> None:
+    """Concatenate segment files by stream copy into `out` (MP4, +faststart, no timestamps of now)."""
+    listing = out.with_name(out.name + ".segments.txt")
+    listing.write_text("".join(f"file '{_quote(s)}'\n" for s in segments))
+    cmd = [
+        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+        "-f", "concat", "-safe", "0", "-i", str(listing),
+        "-c", "copy", "-movflags", "+faststart",
+        "-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1",
+        "-f", "mp4", str(out),
+    ]  # fmt: skip
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *cmd, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+        )
+        _, err = await proc.communicate()
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(listing)
+    if proc.returncode != 0:
+        lines = err.decode(errors="replace").strip().splitlines()
+        raise EncodeError(f"joining segments failed: {lines[-1] if lines else proc.returncode}")
+
+
+def _quote(path: Path) -> str:
+    return str(path.resolve()).replace("'", "'\\''")
+
+
+async def resize_png(png: bytes, size: tuple[int, int]) -> bytes:
+    """Scale a PNG to `size` with the same filter the video path uses."""
+    cmd = [
+        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-threads", "1",
+        "-f", "image2pipe", "-c:v", "png", "-i", "pipe:0",
+        "-vf", f"scale={size[0]}:{size[1]}:flags={SCALE_FLAGS}", "-frames:v", "1",
+        "-f", "image2pipe", "-c:v", "png", "pipe:1",
+    ]  # fmt: skip
+    proc = await asyncio.create_subprocess_exec(
+        *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    data, err = await proc.communicate(png)
+    if proc.returncode != 0:
+        raise EncodeError(f"resizing the frame failed: {err.decode(errors='replace').strip()[-200:]}")
+    return data

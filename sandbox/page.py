@@ -1,0 +1,268 @@
+"""One composition loaded in one browser tab: load, seek to t, capture the frame.
+
+Each `PageSession` lives in its own browser context (no shared cache, storage or
+process with another render) and answers every request the page makes through a
+`RequestPolicy`. Time moves only through `seek()`; pixels only through `capture()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .browser import Browser
+from .cdp import BrowserGone, CDPError
+from .errors import PageCrashed, PageError, RenderError, SeekTimeout
+from .isolation import DOC_URL, RequestPolicy
+
+_RUNTIME_JS = resources.files(__package__).joinpath("runtime.js").read_text(encoding="utf-8")
+DEFAULT_SEED = 0x5EE4
+
+
+@dataclass
+class PageProblem:
+    message: str
+    time: float | None
+
+
+@dataclass
+class PageState:
+    errors: list[PageProblem] = field(default_factory=list)
+    crashed: asyncio.Future[str] | None = None
+
+
+def runtime_script(seed: int, wait_budget_ms: int) -> str:
+    return _RUNTIME_JS.replace("__SEEKREEL_SEED__", str(seed & 0xFFFFFFFF)).replace(
+        "__SEEKREEL_WAIT_MS__", str(int(wait_budget_ms))
+    )
+
+
+class PageSession:
+    """A tab holding one composition. Use `async with PageSession.open(...) as page`."""
+
+    def __init__(self, browser: Browser, width: int, height: int, fps: float) -> None:
+        self.browser = browser
+        self.width, self.height, self.fps = width, height, fps
+        self.state = PageState()
+        self._context_id: str | None = None
+        self._session: str | None = None
+        self._policy: RequestPolicy | None = None
+        self._frame_no = 0
+        self._time: float | None = None
+        self._loaded: asyncio.Event = asyncio.Event()
+        self._unlisten = lambda: None
+        self._script_installed = False
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def open(cls, browser: Browser, width: int, height: int, fps: float):  # type: ignore[no-untyped-def]
+        page = cls(browser, width, height, fps)
+        try:
+            await page._create()
+            yield page
+        finally:
+            await page.close()
+
+    async def _create(self) -> None:
+        conn = self.browser.conn
+        self.state.crashed = asyncio.get_running_loop().create_future()
+        self._unlisten = conn.add_listener(self._on_event)
+        ctx = await conn.send("Target.createBrowserContext", {"disposeOnDetach": True})
+        self._context_id = ctx["browserContextId"]
+        params: dict[str, Any] = {
+            "url": "about:blank",
+            "browserContextId": self._context_id,
+            "width": self.width,
+            "height": self.height,
+        }
+        if self.browser.kind.begin_frame:
+            params["enableBeginFrameControl"] = True
+        target = await conn.send("Target.createTarget", params)
+        attached = await conn.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})
+        self._session = attached["sessionId"]
+        await asyncio.gather(
+            self._send("Page.enable"),
+            self._send("Runtime.enable"),
+            self._send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Request"}]}),
+            self._send("Page.setBypassCSP", {"enabled": False}),
+        )
+        if not self.browser.kind.begin_frame:
+            await self._send(
+                "Emulation.setDeviceMetricsOverride",
+                {
+                    "width": self.width,
+                    "height": self.height,
+                    "deviceScaleFactor": self.browser.scale,
+                    "mobile": False,
+                },
+            )
+
+    async def load(
+        self, html: str, *, assets_dir: Path | None, seed: int, timeout: float, wait_ms: int
+    ) -> None:
+        """Navigate to the composition; returns once it has loaded and its fonts are ready."""
+        self._policy = RequestPolicy(html, assets_dir)
+        self._loaded.clear()
+        self._time = None
+        self._frame_no = 0
+        self.state.errors.clear()
+        if not self._script_installed:
+            await self._send(
+                "Page.addScriptToEvaluateOnNewDocument", {"source": runtime_script(seed, wait_ms)}
+            )
+            self._script_installed = True
+        try:
+            async with asyncio.timeout(timeout):
+                nav = await self._send("Page.navigate", {"url": DOC_URL})
+                if nav.get("errorText"):
+                    raise RenderError(f"the page could not be loaded: {nav['errorText']}")
+                await self._race(self._loaded.wait())
+        except TimeoutError:
+            raise RenderError(f"the page did not finish loading within {timeout:g} s") from None
+
+    async def seek(self, t: float, timeout: float) -> None:
+        """Move the page's clock to t: timers, rAF, animations and hf-seek listeners run."""
+        self._time = t
+        try:
+            async with asyncio.timeout(timeout):
+                res = await self._race(
+                    self._send(
+                        "Runtime.evaluate",
+                        {
+                            "expression": f"window.__seekreel.seek({t!r})",
+                            "awaitPromise": True,
+                            "returnByValue": True,
+                        },
+                    )
+                )
+        except TimeoutError:
+            # The page's main thread may be stuck in a loop: this browser is no longer usable.
+            self.browser.broken = True
+            raise SeekTimeout(
+                f"seeking to t={t:.3f}s took longer than {timeout:g} s "
+                "(an endless loop or a waitUntil promise that never settles?)"
+            ) from None
+        if "exceptionDetails" in res:
+            raise PageError(_exception_text(res["exceptionDetails"]), t)
+
+    async def capture(self, fmt: str = "jpeg", quality: int = 92) -> bytes | None:
+        """The frame as image bytes; None when nothing changed since the previous capture."""
+        shot: dict[str, Any] = {"format": fmt}
+        if fmt == "jpeg":
+            shot["quality"] = quality
+        if self.browser.kind.begin_frame:
+            interval = 1000.0 / self.fps
+            self._frame_no += 1
+            res = await self._race(
+                self._send(
+                    "HeadlessExperimental.beginFrame",
+                    {
+                        "frameTimeTicks": 1000.0 + self._frame_no * interval,
+                        "interval": interval,
+                        "screenshot": shot,
+                    },
+                )
+            )
+            data = res.get("screenshotData")
+        else:
+            res = await self._race(
+                self._send("Page.captureScreenshot", {**shot, "captureBeyondViewport": False})
+            )
+            data = res.get("data")
+        return base64.b64decode(data) if data else None
+
+    @property
+    def refused_requests(self) -> list[str]:
+        return list(self._policy.refused) if self._policy else []
+
+    async def close(self) -> None:
+        self._unlisten()
+        if self._context_id and self.browser.alive:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(
+                    self.browser.conn.send(
+                        "Target.disposeBrowserContext", {"browserContextId": self._context_id}
+                    ),
+                    5,
+                )
+        self._context_id = None
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    async def _send(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        try:
+            return await self.browser.conn.send(method, params, self._session)
+        except BrowserGone as exc:
+            self.browser.broken = True
+            raise PageCrashed(f"the browser exited during the render ({exc})") from None
+        except CDPError as exc:
+            raise RenderError(f"browser refused {method}: {exc}") from None
+
+    async def _race(self, aw: Any) -> Any:
+        """Await `aw`, but fail at once if the page crashes meanwhile."""
+        assert self.state.crashed is not None
+        task = asyncio.ensure_future(aw)
+        done, _ = await asyncio.wait({task, self.state.crashed}, return_when=asyncio.FIRST_COMPLETED)
+        if task in done:
+            return task.result()
+        task.cancel()
+        self.browser.broken = True
+        raise PageCrashed(self.state.crashed.result())
+
+    def raise_if_errors(self) -> None:
+        """Uncaught page errors so far, as a PageError naming the first one and its time."""
+        if self.state.errors:
+            first = self.state.errors[0]
+            raise PageError(first.message, first.time)
+
+    def _on_event(self, method: str, params: dict[str, Any], session: str | None) -> None:
+        if method == "seekreel.disconnected":
+            self._crash("the browser process exited")
+            return
+        if session != self._session:
+            if method == "Target.detachedFromTarget" and params.get("sessionId") == self._session:
+                self._crash("the page's renderer process went away")
+            return
+        if method == "Fetch.requestPaused":
+            asyncio.ensure_future(self._answer(params))
+        elif method == "Page.loadEventFired":
+            self._loaded.set()
+        elif method == "Runtime.exceptionThrown":
+            self.state.errors.append(PageProblem(_exception_text(params["exceptionDetails"]), self._time))
+        elif method == "Inspector.targetCrashed":
+            self._crash("the page crashed (out of memory or a renderer fault)")
+
+    def _crash(self, why: str) -> None:
+        if self.state.crashed is not None and not self.state.crashed.done():
+            self.state.crashed.set_result(why)
+
+    async def _answer(self, params: dict[str, Any]) -> None:
+        assert self._policy is not None
+        rid = params["requestId"]
+        resp = self._policy.answer(params["request"]["url"])
+        with contextlib.suppress(Exception):
+            if resp is None:
+                await self._send("Fetch.failRequest", {"requestId": rid, "errorReason": "BlockedByClient"})
+            else:
+                await self._send(
+                    "Fetch.fulfillRequest",
+                    {
+                        "requestId": rid,
+                        "responseCode": resp.status,
+                        "responseHeaders": [{"name": k, "value": v} for k, v in resp.headers.items()],
+                        "body": base64.b64encode(resp.body).decode(),
+                    },
+                )
+
+
+def _exception_text(details: dict[str, Any]) -> str:
+    exc = details.get("exception") or {}
+    text = exc.get("description") or details.get("text") or "uncaught error"
+    first = str(text).strip().splitlines()[0] if str(text).strip() else "uncaught error"
+    line = details.get("lineNumber")
+    return f"{first} (line {line + 1})" if isinstance(line, int) and line >= 0 else first

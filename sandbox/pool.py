@@ -1,0 +1,121 @@
+"""A small pool of warm browsers shared by renders, so a render does not pay for a launch.
+
+Browsers are keyed by device scale factor (Chromium applies it process-wide). A browser
+that crashed, hung or was killed is dropped on release and replaced on the next acquire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from .browser import Browser, BrowserKind, find_browser
+from .options import default_workers
+
+
+class BrowserPool:
+    def __init__(
+        self, size: int | None = None, *, isolate_network: bool = True, browser: str | None = None
+    ) -> None:
+        self.size = max(1, size or default_workers())
+        self.isolate_network = isolate_network
+        self._browser_pref = browser
+        self._kind: BrowserKind | None = None
+        self._idle: list[Browser] = []
+        self._count = 0
+        self._closed = False
+        self._cond: asyncio.Condition | None = None
+
+    @property
+    def kind(self) -> BrowserKind:
+        if self._kind is None:
+            self._kind = find_browser(self._browser_pref)
+        return self._kind
+
+    @contextlib.asynccontextmanager
+    async def browser(self, scale: float = 1.0) -> AsyncIterator[Browser]:
+        """A browser for one worker's exclusive use; returned to the pool afterwards."""
+        b = await self._acquire(scale)
+        try:
+            yield b
+        finally:
+            await self._release(b)
+
+    async def _acquire(self, scale: float) -> Browser:
+        cond = self._condition()
+        evict: Browser | None = None
+        async with cond:
+            while True:
+                if self._closed:
+                    raise RuntimeError("browser pool is closed")
+                for b in list(self._idle):
+                    if not b.alive:
+                        self._idle.remove(b)
+                        self._count -= 1
+                        asyncio.ensure_future(b.close())
+                    elif abs(b.scale - scale) < 1e-9:
+                        self._idle.remove(b)
+                        return b
+                if self._count < self.size:
+                    break
+                if self._idle:  # idle, but at another scale: make room
+                    evict = self._idle.pop(0)
+                    self._count -= 1
+                    break
+                await cond.wait()
+            self._count += 1
+        if evict is not None:
+            await evict.close()
+        try:
+            return await Browser.launch(scale=scale, kind=self.kind, isolate_network=self.isolate_network)
+        except BaseException:
+            async with cond:
+                self._count -= 1
+                cond.notify()
+            raise
+
+    async def _release(self, b: Browser) -> None:
+        cond = self._condition()
+        keep = b.alive and not self._closed
+        if not keep:
+            await b.close()
+        async with cond:
+            if keep:
+                self._idle.append(b)
+            else:
+                self._count -= 1
+            cond.notify()
+
+    async def close(self) -> None:
+        self._closed = True
+        idle, self._idle = self._idle, []
+        self._count -= len(idle)
+        await asyncio.gather(*(b.close() for b in idle), return_exceptions=True)
+        if self._cond is not None:
+            async with self._cond:
+                self._cond.notify_all()
+
+    async def __aenter__(self) -> BrowserPool:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def _condition(self) -> asyncio.Condition:
+        if self._cond is None:
+            self._cond = asyncio.Condition()
+        return self._cond
+
+
+@contextlib.asynccontextmanager
+async def pool_or_temporary(pool: BrowserPool | None, size: int) -> AsyncIterator[BrowserPool]:
+    """The caller's pool, or a pool just for this call (closed afterwards)."""
+    if pool is not None:
+        yield pool
+        return
+    temp = BrowserPool(size)
+    try:
+        yield temp
+    finally:
+        await temp.close()

@@ -1,0 +1,286 @@
+"""The renderer's public operations: a video, one frame, or a probe for the validator.
+
+A render cuts the timeline into fixed-length segments (their boundaries depend only on
+the frame rate, never on the number of workers). Each segment is captured in a freshly
+loaded page — so its pixels cannot depend on which segments the same worker rendered
+before — and encoded on its own; the segments are then joined by stream copy. That is
+why 1 worker, N workers, or N machines give the same bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .composition import Composition, parse_composition
+from .encode import PRESETS, SegmentEncoder, join_segments, resize_png
+from .errors import PageError, RenderError, RenderTimeout, SeekTimeout
+from .options import RenderOptions, capture_scale, default_workers, output_size
+from .page import DEFAULT_SEED, PageSession
+from .pool import BrowserPool, pool_or_temporary
+
+SEGMENT_SECONDS = 1.0
+Progress = Callable[[int, int], None]
+
+
+class RenderCancelled(RenderError):
+    """The caller cancelled the render."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    index: int
+    start: int
+    end: int  # exclusive
+
+    @property
+    def frames(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    path: Path
+    frames: int
+    width: int
+    height: int
+    fps: float
+    duration: float
+    segments: int
+    workers: int
+    browser: str
+    isolated_network: bool
+
+
+@dataclass
+class PageErrorInfo:
+    message: str
+    time: float | None
+
+
+@dataclass
+class ProbeResult:
+    errors: list[PageErrorInfo] = field(default_factory=list)
+    seek_seconds: list[float] = field(default_factory=list)
+    frame_digests: list[str] = field(default_factory=list)
+    timed_out_at: float | None = None
+    refused_requests: list[str] = field(default_factory=list)
+
+
+def plan_segments(frame_count: int, fps: float, seconds: float = SEGMENT_SECONDS) -> list[Segment]:
+    size = max(1, round(fps * seconds))
+    return [Segment(i, s, min(s + size, frame_count)) for i, s in enumerate(range(0, frame_count, size))]
+
+
+def prepare(html: str, options: RenderOptions) -> tuple[Composition, int, int, float]:
+    """Parse the composition and resolve output size; raises CompositionError for bad input."""
+    comp = parse_composition(
+        html, variables=options.variables, fps=options.fps, max_duration=options.max_duration
+    )
+    w, h, scale = output_size((comp.width, comp.height), options.resolution)
+    return comp, w, h, capture_scale(scale)
+
+
+async def render_to_file(
+    html: str,
+    out: Path,
+    options: RenderOptions | None = None,
+    *,
+    pool: BrowserPool | None = None,
+    progress: Progress | None = None,
+    cancel: asyncio.Event | None = None,
+) -> RenderResult:
+    """Render `html` to an MP4 at `out`, written atomically: on any failure no file is left."""
+    options = options or RenderOptions()
+    comp, width, height, scale = prepare(html, options)
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise RenderError(f"output folder {out.parent} does not exist")
+    segments = plan_segments(comp.frame_count, comp.fps)
+    workers = max(1, min(options.workers or default_workers(), len(segments)))
+    preset = PRESETS[options.quality]
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    done = 0
+
+    def frame_done() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, comp.frame_count)
+
+    async with pool_or_temporary(pool, workers) as p:
+        queue: list[Segment] = list(segments)
+        files: dict[int, Path] = {}
+        used_isolation: list[bool] = []
+
+        async def worker() -> None:
+            if not queue:
+                return
+            async with (
+                p.browser(scale) as browser,
+                PageSession.open(browser, comp.width, comp.height, comp.fps) as page,
+            ):
+                used_isolation.append(browser.isolated_network)
+                while queue:
+                    seg = queue.pop(0)
+                    path = work / f"seg{seg.index:05d}.mp4"
+                    files[seg.index] = await _capture_segment(
+                        page,
+                        comp,
+                        seg,
+                        path,
+                        (width, height),
+                        options,
+                        preset.jpeg_quality,
+                        frame_done,
+                        cancel,
+                    )
+
+        try:
+            async with asyncio.timeout(options.render_timeout):
+                await _run_all([worker() for _ in range(workers)])
+                partial = work / "joined.mp4"
+                await join_segments([files[s.index] for s in segments], partial)
+            os.replace(partial, out)
+        except TimeoutError:
+            raise RenderTimeout(
+                f"the render took longer than {options.render_timeout:g} s and was stopped"
+            ) from None
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return RenderResult(
+        out, comp.frame_count, width, height, comp.fps, comp.duration, len(segments), workers,
+        p.kind.label, all(used_isolation),
+    )  # fmt: skip
+
+
+async def _capture_segment(
+    page: PageSession,
+    comp: Composition,
+    seg: Segment,
+    path: Path,
+    size: tuple[int, int],
+    options: RenderOptions,
+    jpeg_quality: int,
+    frame_done: Callable[[], None],
+    cancel: asyncio.Event | None,
+) -> Path:
+    await page.load(
+        comp.html, assets_dir=options.assets_dir, seed=DEFAULT_SEED, timeout=options.load_timeout,
+        wait_ms=int(options.seek_timeout * 1000),
+    )  # fmt: skip
+    page.raise_if_errors()
+    enc = await SegmentEncoder.start(
+        path, fps=comp.fps, frames=seg.frames, quality=options.quality, image_codec="mjpeg", size=size
+    )
+    try:
+        previous: bytes | None = None
+        for i in range(seg.start, seg.end):
+            if cancel is not None and cancel.is_set():
+                raise RenderCancelled("the render was cancelled")
+            await page.seek(comp.time_of(i), options.seek_timeout)
+            image = await page.capture("jpeg", jpeg_quality) or previous
+            page.raise_if_errors()
+            if image is None:
+                raise RenderError(f"the browser returned no picture for frame {i}")
+            await enc.write(image)
+            previous = image
+            frame_done()
+        return await enc.finish()
+    except BaseException:
+        await enc.abort()
+        raise
+
+
+async def _run_all(coros: list) -> None:  # type: ignore[type-arg]
+    """Run workers together; the first failure cancels the rest and is raised as itself."""
+    try:
+        async with asyncio.TaskGroup() as tg:
+            for c in coros:
+                tg.create_task(c)
+    except BaseExceptionGroup as group:
+        raise _first_leaf(group) from None
+
+
+def _first_leaf(group: BaseExceptionGroup) -> BaseException:  # type: ignore[type-arg]
+    exc: BaseException = group
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    return exc
+
+
+async def capture_frame(
+    html: str, t: float, options: RenderOptions | None = None, *, pool: BrowserPool | None = None
+) -> bytes:
+    """The frame at time t as PNG (lossless)."""
+    options = options or RenderOptions()
+    comp, width, height, scale = prepare(html, options)
+    if not 0 <= t <= comp.duration:
+        raise RenderError(f"t={t:g} is outside the composition (0 to {comp.duration:g} s)")
+    async with pool_or_temporary(pool, 1) as p, p.browser(scale) as browser:
+        async with PageSession.open(browser, comp.width, comp.height, comp.fps) as page:
+            await page.load(
+                comp.html, assets_dir=options.assets_dir, seed=DEFAULT_SEED, timeout=options.load_timeout,
+                wait_ms=int(options.seek_timeout * 1000),
+            )  # fmt: skip
+            page.raise_if_errors()
+            await page.seek(t, options.seek_timeout)
+            image = await page.capture("png")
+            page.raise_if_errors()
+            if image is None:
+                raise RenderError("the browser returned no picture")
+    if _png_size(image) != (width, height):
+        image = await resize_png(image, (width, height))
+    return image
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+async def probe_page(
+    html: str, times: list[float], options: RenderOptions | None = None, *, pool: BrowserPool | None = None
+) -> ProbeResult:
+    """Load the page and seek to `times`, collecting errors instead of raising them.
+
+    For the validator's runtime checks. Composition errors (bad root attributes, missing
+    variables) still raise: they are the caller's to report.
+    """
+    options = options or RenderOptions()
+    comp, _, _, scale = prepare(html, options)
+    result = ProbeResult()
+    loop = asyncio.get_running_loop()
+    async with pool_or_temporary(pool, 1) as p, p.browser(scale) as browser:
+        async with PageSession.open(browser, comp.width, comp.height, comp.fps) as page:
+            try:
+                await page.load(
+                    comp.html, assets_dir=options.assets_dir, seed=DEFAULT_SEED, timeout=options.load_timeout,
+                    wait_ms=int(options.seek_timeout * 1000),
+                )  # fmt: skip
+                for t in times:
+                    started = loop.time()
+                    try:
+                        await page.seek(t, options.seek_timeout)
+                    except SeekTimeout:
+                        result.timed_out_at = t
+                        break
+                    except PageError as exc:
+                        result.errors.append(PageErrorInfo(exc.message, exc.time))
+                    result.seek_seconds.append(loop.time() - started)
+                    image = await page.capture("jpeg", 80)
+                    if image is not None:
+                        result.frame_digests.append(hashlib.sha256(image).hexdigest())
+                    elif result.frame_digests:
+                        result.frame_digests.append(result.frame_digests[-1])
+            except RenderError as exc:
+                if not page.state.errors:
+                    result.errors.append(PageErrorInfo(str(exc), None))
+            result.errors[:0] = [PageErrorInfo(e.message, e.time) for e in page.state.errors]
+            result.refused_requests = page.refused_requests
+    return result
