@@ -57,6 +57,7 @@ class PageSession:
         self._loaded: asyncio.Event = asyncio.Event()
         self._unlisten = lambda: None
         self._script_installed = False
+        self._tasks: set[asyncio.Task[None]] = set()
 
     @classmethod
     @contextlib.asynccontextmanager
@@ -229,7 +230,9 @@ class PageSession:
                 self._crash("the page's renderer process went away")
             return
         if method == "Fetch.requestPaused":
-            asyncio.ensure_future(self._answer(params))
+            task = asyncio.ensure_future(self._answer(params))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         elif method == "Page.loadEventFired":
             self._loaded.set()
         elif method == "Runtime.exceptionThrown":

@@ -26,6 +26,7 @@ class BrowserPool:
         self._count = 0
         self._closed = False
         self._cond: asyncio.Condition | None = None
+        self._closing: set[asyncio.Future[None]] = set()
 
     @property
     def kind(self) -> BrowserKind:
@@ -53,7 +54,7 @@ class BrowserPool:
                     if not b.alive:
                         self._idle.remove(b)
                         self._count -= 1
-                        asyncio.ensure_future(b.close())
+                        self._closing.add(asyncio.ensure_future(b.close()))
                     elif abs(b.scale - scale) < 1e-9:
                         self._idle.remove(b)
                         return b
@@ -91,7 +92,7 @@ class BrowserPool:
         self._closed = True
         idle, self._idle = self._idle, []
         self._count -= len(idle)
-        await asyncio.gather(*(b.close() for b in idle), return_exceptions=True)
+        await asyncio.gather(*(b.close() for b in idle), *self._closing, return_exceptions=True)
         if self._cond is not None:
             async with self._cond:
                 self._cond.notify_all()

@@ -10,11 +10,12 @@ why 1 worker, N workers, or N machines give the same bytes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,10 +172,7 @@ async def _capture_segment(
     frame_done: Callable[[], None],
     cancel: asyncio.Event | None,
 ) -> Path:
-    await page.load(
-        comp.html, assets_dir=options.assets_dir, seed=DEFAULT_SEED, timeout=options.load_timeout,
-        wait_ms=int(options.seek_timeout * 1000),
-    )  # fmt: skip
+    await _load(page, comp, options)
     page.raise_if_errors()
     enc = await SegmentEncoder.start(
         path, fps=comp.fps, frames=seg.frames, quality=options.quality, image_codec="mjpeg", size=size
@@ -215,6 +213,35 @@ def _first_leaf(group: BaseExceptionGroup) -> BaseException:  # type: ignore[typ
     return exc
 
 
+async def _load(page: PageSession, comp: Composition, options: RenderOptions) -> None:
+    await page.load(
+        comp.html,
+        assets_dir=options.assets_dir,
+        seed=DEFAULT_SEED,
+        timeout=options.load_timeout,
+        wait_ms=int(options.seek_timeout * 1000),
+    )
+
+
+@contextlib.asynccontextmanager
+async def _open_page(pool: BrowserPool | None, scale: float, comp: Composition) -> AsyncIterator[PageSession]:
+    async with (
+        pool_or_temporary(pool, 1) as p,
+        p.browser(scale) as browser,
+        PageSession.open(browser, comp.width, comp.height, comp.fps) as page,
+    ):
+        yield page
+
+
+@contextlib.asynccontextmanager
+async def _loaded_page(
+    pool: BrowserPool | None, scale: float, comp: Composition, options: RenderOptions
+) -> AsyncIterator[PageSession]:
+    async with _open_page(pool, scale, comp) as page:
+        await _load(page, comp, options)
+        yield page
+
+
 async def capture_frame(
     html: str, t: float, options: RenderOptions | None = None, *, pool: BrowserPool | None = None
 ) -> bytes:
@@ -223,18 +250,13 @@ async def capture_frame(
     comp, width, height, scale = prepare(html, options)
     if not 0 <= t <= comp.duration:
         raise RenderError(f"t={t:g} is outside the composition (0 to {comp.duration:g} s)")
-    async with pool_or_temporary(pool, 1) as p, p.browser(scale) as browser:
-        async with PageSession.open(browser, comp.width, comp.height, comp.fps) as page:
-            await page.load(
-                comp.html, assets_dir=options.assets_dir, seed=DEFAULT_SEED, timeout=options.load_timeout,
-                wait_ms=int(options.seek_timeout * 1000),
-            )  # fmt: skip
-            page.raise_if_errors()
-            await page.seek(t, options.seek_timeout)
-            image = await page.capture("png")
-            page.raise_if_errors()
-            if image is None:
-                raise RenderError("the browser returned no picture")
+    async with _loaded_page(pool, scale, comp, options) as page:
+        page.raise_if_errors()
+        await page.seek(t, options.seek_timeout)
+        image = await page.capture("png")
+        page.raise_if_errors()
+        if image is None:
+            raise RenderError("the browser returned no picture")
     if _png_size(image) != (width, height):
         image = await resize_png(image, (width, height))
     return image
@@ -256,31 +278,27 @@ async def probe_page(
     comp, _, _, scale = prepare(html, options)
     result = ProbeResult()
     loop = asyncio.get_running_loop()
-    async with pool_or_temporary(pool, 1) as p, p.browser(scale) as browser:
-        async with PageSession.open(browser, comp.width, comp.height, comp.fps) as page:
-            try:
-                await page.load(
-                    comp.html, assets_dir=options.assets_dir, seed=DEFAULT_SEED, timeout=options.load_timeout,
-                    wait_ms=int(options.seek_timeout * 1000),
-                )  # fmt: skip
-                for t in times:
-                    started = loop.time()
-                    try:
-                        await page.seek(t, options.seek_timeout)
-                    except SeekTimeout:
-                        result.timed_out_at = t
-                        break
-                    except PageError as exc:
-                        result.errors.append(PageErrorInfo(exc.message, exc.time))
-                    result.seek_seconds.append(loop.time() - started)
-                    image = await page.capture("jpeg", 80)
-                    if image is not None:
-                        result.frame_digests.append(hashlib.sha256(image).hexdigest())
-                    elif result.frame_digests:
-                        result.frame_digests.append(result.frame_digests[-1])
-            except RenderError as exc:
-                if not page.state.errors:
-                    result.errors.append(PageErrorInfo(str(exc), None))
-            result.errors[:0] = [PageErrorInfo(e.message, e.time) for e in page.state.errors]
-            result.refused_requests = page.refused_requests
+    async with _open_page(pool, scale, comp) as page:
+        try:
+            await _load(page, comp, options)
+            for t in times:
+                started = loop.time()
+                try:
+                    await page.seek(t, options.seek_timeout)
+                except SeekTimeout:
+                    result.timed_out_at = t
+                    break
+                except PageError as exc:
+                    result.errors.append(PageErrorInfo(exc.message, exc.time))
+                result.seek_seconds.append(loop.time() - started)
+                image = await page.capture("jpeg", 80)
+                if image is not None:
+                    result.frame_digests.append(hashlib.sha256(image).hexdigest())
+                elif result.frame_digests:
+                    result.frame_digests.append(result.frame_digests[-1])
+        except RenderError as exc:
+            if not page.state.errors:
+                result.errors.append(PageErrorInfo(str(exc), None))
+        result.errors[:0] = [PageErrorInfo(e.message, e.time) for e in page.state.errors]
+        result.refused_requests = page.refused_requests
     return result
