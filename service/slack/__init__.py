@@ -1,0 +1,15 @@
+"""The Slack bot: `/render <prompt>` posts the MP4 back to the channel.
+
+    from service.slack import create_slack_router
+    app.include_router(create_slack_router(settings, jobs))   # when settings.slack_signing_secret is set
+
+Layout: signature.py (request signing), commands.py (what was typed), messages.py (Block Kit),
+worker.py (the background render and upload), outcomes.py (failures worded for people),
+compose.py (the generation loop), routes.py (the two endpoints).
+"""
+
+from __future__ import annotations
+
+from .routes import create_slack_router, make_client
+
+__all__ = ["create_slack_router", "make_client"]

@@ -1,0 +1,161 @@
+"""The Slack bot's HTTP side: `POST /slack/commands` and `POST /slack/interactions`.
+
+Both verify Slack's signature before reading anything (401 otherwise) and answer at once; the
+render itself runs in the background (worker.py) and reports back through `response_url`.
+Mounted by the service's `create_app` when `SLACK_SIGNING_SECRET` is set.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException
+from fastapi.responses import JSONResponse, Response
+from slack_sdk import WebClient
+
+from ..settings import Settings
+from . import messages
+from .commands import MAX_PROMPT_CHARS, CommandProblem, HelpCommand, RenderCommand, parse_command
+from .compose import generation_composer
+from .signature import SlackRequestVerifier, verified_body
+from .worker import Compose, DraftSaver, Origin, SlackRenderer
+
+RENDER_MESSAGE_SHORTCUT = "render_message"
+"""callback_id of the message shortcut "Render this message" (see slack-manifest.yml)."""
+
+
+def create_slack_router(
+    settings: Settings,
+    jobs: Any,
+    *,
+    compose: Compose | None = None,
+    client: WebClient | None = None,
+) -> APIRouter:
+    """The router for `seekreel serve`. `jobs` is the service's JobManager (its store keeps drafts).
+
+    `compose` (prompt → composition) defaults to the generation loop with the configured provider.
+    """
+    if not settings.slack_signing_secret:
+        raise ValueError("the Slack bot needs SLACK_SIGNING_SECRET (from the app's Basic Information page)")
+    verifier = SlackRequestVerifier(settings.slack_signing_secret)
+    drafts: DraftSaver | None = getattr(jobs, "store", None)
+    renderer = SlackRenderer(
+        client=client or make_client(settings),
+        compose=compose or generation_composer(settings, jobs),
+        jobs=jobs,
+        options=jobs.render_options(resolution=settings.slack_resolution, fps=settings.slack_fps),
+        drafts=drafts,
+        public_base_url=settings.public_base_url,
+    )
+    max_prompt = min(MAX_PROMPT_CHARS, settings.max_prompt_chars)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await renderer.aclose()
+
+    router = APIRouter(prefix="/slack", tags=["slack"], lifespan=lifespan)
+    signed_body = Depends(verified_body(verifier))
+
+    @router.post("/commands", summary="Slack slash command `/render`")
+    async def slack_command(body: bytes = signed_body) -> JSONResponse:
+        """Answers within Slack's 3 s: help, a problem with the command, or "rendering…" (the job runs after)."""
+        form = _form(body)
+        channel, user = form.get("channel_id"), form.get("user_id")
+        if not channel or not user:
+            raise HTTPException(status_code=400, detail="not a Slack slash command payload")
+        name = form.get("command") or "/render"
+        command = parse_command(
+            form.get("text", ""), max_prompt_chars=max_prompt, max_duration=settings.max_duration
+        )
+        if isinstance(command, HelpCommand):
+            return JSONResponse(
+                messages.help_message(
+                    name, max_prompt_chars=max_prompt, max_duration=settings.max_duration, empty=command.empty
+                )
+            )
+        if isinstance(command, CommandProblem):
+            return JSONResponse(messages.problem_message(command.message))
+        if not settings.slack_bot_token:
+            return JSONResponse(messages.problem_message(_NO_TOKEN))
+        origin = Origin(channel, user, form.get("response_url"), form.get("thread_ts") or None)
+        renderer.start(command, origin)
+        return JSONResponse(messages.ack_message(command))
+
+    @router.post("/interactions", summary="Slack interactivity: buttons and the message shortcut")
+    async def slack_interaction(body: bytes = signed_body) -> Response:
+        """ "Render again" clicks and "Render this message" shortcuts start a render; other actions are acked."""
+        payload = _payload(body)
+        started = _interaction_command(payload, max_prompt, settings.max_duration)
+        if started is None:
+            return Response(status_code=200)
+        command, origin = started
+        if isinstance(command, CommandProblem):
+            await renderer.tell(origin, messages.problem_message(command.message))
+        elif not settings.slack_bot_token:
+            await renderer.tell(origin, messages.problem_message(_NO_TOKEN))
+        else:
+            renderer.start(command, origin, announce=True)
+        return Response(status_code=200)
+
+    return router
+
+
+def make_client(settings: Settings) -> WebClient:
+    """The Web API client: the bot token, and `SLACK_API_URL` or the SDK's own default base URL."""
+    base_url = settings.slack_api_url or WebClient.BASE_URL
+    return WebClient(token=settings.slack_bot_token, base_url=base_url.rstrip("/") + "/", timeout=120)
+
+
+_NO_TOKEN = (
+    "The bot can't post videos yet: SLACK_BOT_TOKEN is not set on the seekreel server. "
+    "Ask whoever runs it to add the app's Bot User OAuth Token."
+)
+
+
+def _form(body: bytes) -> dict[str, str]:
+    return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+
+
+def _payload(body: bytes) -> dict[str, Any]:
+    try:
+        payload = json.loads(_form(body).get("payload", ""))
+    except json.JSONDecodeError:
+        payload = None
+    if not isinstance(payload, dict):
+        raise HTTPException(status_code=400, detail="not a Slack interaction payload")
+    return payload
+
+
+def _interaction_command(
+    payload: dict[str, Any], max_prompt: int, max_duration: float
+) -> tuple[RenderCommand | CommandProblem, Origin] | None:
+    """The render an interaction asks for, and where it came from; None for interactions that need nothing."""
+    user = (payload.get("user") or {}).get("id")
+    channel = (payload.get("channel") or {}).get("id") or (payload.get("container") or {}).get("channel_id")
+    if not user or not channel:
+        return None
+    message = payload.get("message") or {}
+    if payload.get("type") == "block_actions":
+        action = next(
+            (a for a in payload.get("actions", []) if a.get("action_id") == messages.RENDER_AGAIN_ACTION),
+            None,
+        )
+        command = messages.decode_command(action.get("value", "")) if action else None
+        if command is None:
+            return None
+        thread_ts = message.get("thread_ts") or (payload.get("container") or {}).get("thread_ts")
+        return command, Origin(channel, user, payload.get("response_url"), thread_ts)
+    if payload.get("type") == "message_action" and payload.get("callback_id") == RENDER_MESSAGE_SHORTCUT:
+        parsed = parse_command(
+            message.get("text", ""), max_prompt_chars=max_prompt, max_duration=max_duration
+        )
+        if isinstance(parsed, HelpCommand):
+            parsed = CommandProblem("That message has no text to turn into a video.")
+        thread_ts = message.get("thread_ts") or message.get("ts")
+        return parsed, Origin(channel, user, payload.get("response_url"), thread_ts)
+    return None

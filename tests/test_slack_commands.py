@@ -1,0 +1,111 @@
+"""What `/render …` text means, and the Block Kit the bot answers with (no servers needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.slack.commands import (
+    MAX_PROMPT_CHARS,
+    CommandProblem,
+    HelpCommand,
+    RenderCommand,
+    parse_command,
+    plain_text,
+)
+from service.slack.messages import (
+    OPEN_EDITOR_ACTION,
+    RENDER_AGAIN_ACTION,
+    decode_command,
+    encode_command,
+    escape,
+    help_message,
+    result_message,
+)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n"])
+def test_empty_text_asks_for_a_prompt(text: str) -> None:
+    assert parse_command(text) == HelpCommand(empty=True)
+
+
+@pytest.mark.parametrize("text", ["help", "HELP", " --help ", "?"])
+def test_help_words(text: str) -> None:
+    assert parse_command(text) == HelpCommand()
+
+
+def test_a_prompt_with_help_in_it_is_a_prompt() -> None:
+    assert parse_command("help me make a title card") == RenderCommand("help me make a title card")
+
+
+def test_leading_options_then_free_text() -> None:
+    command = parse_command("--duration 4 --aspect 9:16 a countdown -- from 3 to 1")
+    assert command == RenderCommand("a countdown -- from 3 to 1", duration=4.0, aspect="9:16")
+    assert parse_command("-d=2.5s -a 1:1 logo") == RenderCommand("logo", duration=2.5, aspect="1:1")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("--speed 2 a card", "--speed"),
+        ("--duration", "needs a value"),
+        ("--duration 0 a card", "more than 0"),
+        ("--duration 500 a card", "at most 120"),
+        ("--duration soon a card", "not a number"),
+        ("--aspect 3:2 a card", "3:2"),
+        ("--duration 3", "after the options"),
+    ],
+)
+def test_bad_options_explain_themselves(text: str, says: str) -> None:
+    command = parse_command(text, max_duration=120)
+    assert isinstance(command, CommandProblem)
+    assert says in command.message
+
+
+def test_over_long_prompt_says_the_limit() -> None:
+    command = parse_command("word " * 400, max_prompt_chars=1000)
+    assert isinstance(command, CommandProblem)
+    assert "1,999 characters" in command.message and "1,000" in command.message
+    assert isinstance(parse_command("x" * MAX_PROMPT_CHARS), RenderCommand)
+
+
+def test_slack_markup_becomes_plain_words() -> None:
+    text = "title &amp; logo for <@U123|kira> in <#C42|launch> <https://ex.example/a|our site> <!here> &lt;3"
+    assert plain_text(text) == "title & logo for @kira in #launch our site @here <3"
+
+
+def test_render_again_value_round_trips_within_slacks_limit() -> None:
+    command = RenderCommand("a | pipe & <b> " + "é" * (MAX_PROMPT_CHARS - 20), duration=2.0, aspect="4:5")
+    value = encode_command(command)
+    assert len(value) <= 2000
+    assert decode_command(value) == command
+    assert decode_command(encode_command(RenderCommand("plain"))) == RenderCommand("plain")
+    assert decode_command("not ours") is None
+    assert decode_command("x|16:9|prompt") is None
+
+
+def test_result_card_has_both_buttons_only_with_a_public_url() -> None:
+    command = RenderCommand("a <title> card")
+    with_url = result_message(
+        "C1",
+        command,
+        user_id="U1",
+        facts="10 frames",
+        editor_url="https://s.example/?draft=dr_1",
+        thread_ts="1.2",
+    )
+    actions = with_url["blocks"][-1]["elements"]
+    assert [a["action_id"] for a in actions] == [OPEN_EDITOR_ACTION, RENDER_AGAIN_ACTION]
+    assert actions[0]["url"] == "https://s.example/?draft=dr_1"
+    assert decode_command(actions[1]["value"]) == command
+    assert with_url["thread_ts"] == "1.2" and with_url["channel"] == "C1"
+    assert escape("a <title> card") in with_url["text"]
+    without = result_message("C1", command, user_id="U1", facts="", editor_url=None)
+    assert [a["action_id"] for a in without["blocks"][-1]["elements"]] == [RENDER_AGAIN_ACTION]
+    assert "thread_ts" not in without
+
+
+def test_help_is_ephemeral_and_shows_examples_and_limits() -> None:
+    message = help_message("/render", max_prompt_chars=1500, max_duration=60)
+    assert message["response_type"] == "ephemeral"
+    assert "/render a 6-second title card" in message["text"]
+    assert "--duration" in message["text"] and "60 s" in message["text"] and "1,500" in message["text"]
