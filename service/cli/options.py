@@ -1,0 +1,55 @@
+"""Reading what users pass on the command line: composition files and variables."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from .app import fail
+
+_VAR_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def read_composition(page: Path) -> str:
+    """The text of an HTML file, or one clear error line for a missing or non-HTML file."""
+    if not page.exists():
+        fail(f"{page}: no such file")
+    if page.is_dir():
+        fail(f"{page} is a folder; give the composition's .html file")
+    try:
+        text = page.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        fail(f"{page} is not a text file (expected an HTML composition)")
+    except OSError as exc:
+        fail(f"cannot read {page}: {exc.strerror}")
+    head = text.lstrip()[:2048].lower()
+    if not (head.startswith("<!doctype html") or "<html" in head):
+        fail(f"{page} does not look like HTML (no <!doctype html> or <html> at the start)")
+    return text
+
+
+def read_variables(pairs: list[str] | None, vars_file: Path | None = None) -> dict[str, str]:
+    """Variables from --vars-file (JSON object) then --var NAME=VALUE (later ones win)."""
+    values: dict[str, str] = {}
+    if vars_file is not None:
+        try:
+            data = json.loads(vars_file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            fail(f"--vars-file {vars_file}: no such file")
+        except (OSError, ValueError) as exc:
+            fail(f"--vars-file {vars_file} is not valid JSON: {exc}")
+        if not isinstance(data, dict):
+            fail(f"--vars-file {vars_file} must hold a JSON object of NAME: value")
+        values.update({str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()})
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            fail(f"--var {pair!r} must look like NAME=VALUE")
+        if not _VAR_NAME.match(name):
+            fail(f"--var {name!r}: names are upper case letters, digits and _ (e.g. TITLE)")
+        values[name] = value
+    for name in values:
+        if not _VAR_NAME.match(name):
+            fail(f"variable {name!r}: names are upper case letters, digits and _ (e.g. TITLE)")
+    return values

@@ -1,0 +1,38 @@
+"""Progress on a terminal (Rich), silence elsewhere: long work should show where it is."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+FrameCallback = Callable[[int, int], None]
+
+
+@contextlib.contextmanager
+def frame_progress(*, enabled: bool = True, label: str = "rendering") -> Iterator[FrameCallback]:
+    """Yields a `(done, total)` callback that drives a progress bar when stderr is a terminal."""
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
+        yield lambda done, total: None
+        return
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("frames"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    task = progress.add_task(label, total=None)
+
+    def update(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    with progress:
+        yield update
+    sys.stderr.flush()

@@ -1,0 +1,152 @@
+"""`seekreel render`, `seekreel frame` and `seekreel doctor`: the renderer from the shell."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sandbox import RenderError, RenderOptions, capture_frame, render_to_file
+from sandbox.doctor import run_checks
+
+from .app import app, fail
+from .options import read_composition, read_variables
+from .progress import frame_progress
+
+console = Console(highlight=False)
+
+
+class Quality(str, Enum):
+    draft = "draft"
+    standard = "standard"
+    high = "high"
+
+
+VarOpt = Annotated[list[str] | None, typer.Option("--var", help="Set a {{$VAR}}: NAME=VALUE (repeatable).")]
+VarsFileOpt = Annotated[Path | None, typer.Option("--vars-file", help="JSON object of variables.")]
+
+
+@app.command()
+def render(
+    page: Annotated[Path, typer.Argument(help="The composition (an HTML file).")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the MP4.")] = None,
+    fps: Annotated[float | None, typer.Option(help="Frames per second (default: data-fps, else 30).")] = None,
+    resolution: Annotated[str | None, typer.Option(help="720p, 1080p, … or WxH; scales the picture.")] = None,
+    quality: Annotated[Quality, typer.Option(help="Encoder quality preset.")] = Quality.standard,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=16, help="Parallel browsers (default: by cores).")
+    ] = None,
+    var: VarOpt = None,
+    vars_file: VarsFileOpt = None,
+    seek_timeout: Annotated[float, typer.Option(min=0.1, help="Seconds one seek may take.")] = 10.0,
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds the whole render may take.")] = 900.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Render a composition to an MP4 (files beside PAGE may be used by relative path)."""
+    html = read_composition(page)
+    out = output or page.with_suffix(".mp4")
+    if out.exists() and out.is_dir():
+        fail(f"{out} is a folder: give a file name such as {out / page.with_suffix('.mp4').name}")
+    if not out.parent.exists():
+        fail(f"output folder {out.parent} does not exist")
+    options = RenderOptions(
+        fps=fps,
+        resolution=resolution,
+        quality=quality.value,
+        workers=workers,
+        variables=read_variables(var, vars_file),
+        assets_dir=page.resolve().parent,
+        seek_timeout=seek_timeout,
+        render_timeout=timeout,
+    )
+    with frame_progress(enabled=not quiet, label=f"rendering {page.name}") as on_frame:
+        try:
+            result = asyncio.run(render_to_file(html, out, options, progress=on_frame))
+        except RenderError as exc:
+            fail(str(exc), code=1)
+    if not quiet:
+        console.print(
+            f"[green]✓[/] {result.path} — {result.width}x{result.height}, {result.frames} frames "
+            f"at {result.fps:g} fps ({result.duration:g} s), {result.workers} worker(s)"
+        )
+
+
+@app.command()
+def frame(
+    page: Annotated[Path, typer.Argument(help="The composition (an HTML file).")],
+    at: Annotated[float, typer.Option("--at", help="Time in seconds.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the PNG.")] = None,
+    resolution: Annotated[str | None, typer.Option(help="720p, 1080p, … or WxH.")] = None,
+    var: VarOpt = None,
+    vars_file: VarsFileOpt = None,
+    seek_timeout: Annotated[float, typer.Option(min=0.1)] = 10.0,
+) -> None:
+    """Write one frame of a composition as PNG."""
+    html = read_composition(page)
+    out = output or page.with_suffix(f".{at:g}s.png")
+    if not out.parent.exists():
+        fail(f"output folder {out.parent} does not exist")
+    options = RenderOptions(
+        resolution=resolution,
+        variables=read_variables(var, vars_file),
+        assets_dir=page.resolve().parent,
+        seek_timeout=seek_timeout,
+    )
+    try:
+        png = asyncio.run(capture_frame(html, at, options))
+    except RenderError as exc:
+        fail(str(exc), code=1)
+    write_atomically(out, png)
+    console.print(f"[green]✓[/] {out}")
+
+
+@app.command()
+def doctor() -> None:
+    """Check the browser, ffmpeg, fonts, isolation layers and model providers."""
+    checks = asyncio.run(run_checks())
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("check")
+    table.add_column("")
+    table.add_column("detail", overflow="fold")
+    failed = False
+    for c in checks:
+        mark = "[green]ok[/]" if c.ok else ("[red]FAIL[/]" if c.required else "[yellow]off[/]")
+        failed |= c.required and not c.ok
+        table.add_row(c.name, mark, c.detail)
+    for name, detail in provider_lines():
+        table.add_row(name, "[blue]info[/]", detail)
+    console.print(table)
+    if failed:
+        raise typer.Exit(1)
+
+
+def provider_lines() -> list[tuple[str, str]]:
+    from service.settings import get_settings
+
+    s = get_settings()
+    return [
+        ("provider: default", f"{s.provider}" + (f" (model {s.model})" if s.model else "")),
+        ("provider: offline", "always available (templates, no network)"),
+        ("provider: openai", "key set" if s.openai_api_key else "no OPENAI_API_KEY"),
+        ("provider: anthropic", "key set" if s.anthropic_api_key else "no ANTHROPIC_API_KEY"),
+        ("provider: openai-compatible", s.openai_base_url or "no OPENAI_BASE_URL"),
+    ]
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary name beside `path`, then rename: readers never see half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
