@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +23,7 @@ from .progress import frame_progress
 console = Console(highlight=False)
 
 
-class Quality(str, Enum):
+class Quality(StrEnum):
     draft = "draft"
     standard = "standard"
     high = "high"
