@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from . import render_cmds  # noqa: F401  (registers render, frame, doctor)
+from . import (
+    render_cmds,  # noqa: F401  (registers render, frame, doctor)
+    serve_cmd,  # noqa: F401  (registers serve)
+)
 from .app import app
 
 
