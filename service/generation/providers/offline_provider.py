@@ -1,0 +1,47 @@
+"""The default provider: the offline composer (templates filled from the prompt). No key, no network.
+
+It does not take prompts or repair requests: it composes straight from the request's
+fields, and the same request always gives the same document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+OFFLINE = "offline"
+
+
+class OfflineProvider:
+    name = OFFLINE
+    model = "templates"
+
+    def compose(
+        self,
+        prompt: str,
+        *,
+        duration: float | None = None,
+        aspect: str | None = None,
+        fps: float | None = None,
+        brand_colors: Sequence[str] | None = None,
+        variables: Mapping[str, object] | None = None,
+    ) -> str:
+        from service.generation.offline import compose_offline
+
+        composition = compose_offline(
+            prompt,
+            duration=duration,
+            aspect=aspect,
+            fps=fps,
+            brand_colors=list(brand_colors) if brand_colors else None,
+            variables=dict(variables) if variables else None,
+        )
+        return composition.html
+
+    def revise(self, html: str, instruction: str) -> str:
+        """Raises ValueError (one line) when the instruction is not one the composer understands."""
+        from service.generation.offline import revise_offline
+
+        return revise_offline(html, instruction)
+
+    async def aclose(self) -> None:
+        return None
