@@ -93,6 +93,14 @@ class Settings(BaseSettings):
     video_retention_hours: float = 24 * 7
     """Rendered videos of finished jobs are deleted after this long (the job record stays)."""
 
+    # Validation (service/validation)
+    validation_max_bytes: int = 50_000
+    """Largest composition (UTF-8 bytes) the validator passes (DESIGN §2)."""
+    validation_max_elements: int = 2_000
+    """Most elements a composition may have."""
+    validation_seek_timeout: float = 5.0
+    """Budget of each sample seek in the validator's runtime check."""
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
