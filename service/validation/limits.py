@@ -1,0 +1,35 @@
+"""The bounds a composition is held to, from Settings unless the caller gives its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.settings import Settings, get_settings
+
+
+@dataclass(frozen=True)
+class ValidationLimits:
+    max_bytes: int = 50_000
+    """Largest document, in UTF-8 bytes."""
+    max_elements: int = 2_000
+    max_duration: float = 120.0
+    """Longest data-duration, in seconds."""
+    seek_timeout: float = 5.0
+    """Budget of each sample seek in the runtime check."""
+    load_timeout: float = 15.0
+    runtime_timeout: float = 90.0
+    """Budget of the whole runtime check (browser start, load, every seek)."""
+    sample_count: int = 5
+    """Sample times for the runtime check: 0, evenly spaced, and the last frame."""
+    probe_short_side: int = 180
+    """Short side in pixels of the frames the runtime check captures (small is fast)."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> ValidationLimits:
+        s = settings or get_settings()
+        return cls(
+            max_bytes=s.validation_max_bytes,
+            max_elements=s.validation_max_elements,
+            max_duration=s.max_duration,
+            seek_timeout=s.validation_seek_timeout,
+        )

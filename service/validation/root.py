@@ -1,0 +1,130 @@
+"""The root element's contract (DESIGN §1): duration, aspect, frame rate and layout size.
+
+The rules mirror sandbox.composition (the renderer is the final judge, and `static`
+asks it too), but each problem gets its own code, line and fix.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+from bs4 import Tag
+
+from sandbox.composition import CANONICAL_SIZES, MAX_FPS, MAX_LAYOUT_SIDE
+
+from .codes import finding
+from .findings import Finding
+from .limits import ValidationLimits
+from .source import Source
+
+_ASPECTS = ", ".join(CANONICAL_SIZES)
+
+
+def check_root(root: Tag | None, src: Source, limits: ValidationLimits) -> list[Finding]:
+    if root is None:
+        return [
+            finding(
+                "missing-root",
+                'there is no <html> element; wrap the document in <html data-duration="6" data-aspect="16:9">',
+            )
+        ]
+    attrs = {k.lower(): v for k, v in root.attrs.items() if isinstance(v, str)}
+
+    def line(name: str) -> int | None:
+        return src.attr_line(root, name)
+
+    out: list[Finding] = []
+    out.extend(_duration(attrs.get("data-duration"), line("data-duration"), limits))
+    aspect = (attrs.get("data-aspect") or "").strip()
+    if aspect and aspect not in CANONICAL_SIZES:
+        guess = re.sub(r"\s*[/x×]\s*", ":", aspect)
+        hint = f' (did you mean "{guess}"?)' if guess in CANONICAL_SIZES else ""
+        out.append(
+            finding(
+                "invalid-aspect",
+                f'data-aspect="{aspect}" is not supported{hint}: use one of {_ASPECTS}',
+                line("data-aspect"),
+            )
+        )
+    fps_raw = attrs.get("data-fps")
+    if fps_raw is not None and fps_raw.strip():
+        fps = _number(fps_raw)
+        if fps is None or not 1 <= fps <= MAX_FPS:
+            out.append(
+                finding(
+                    "invalid-fps",
+                    f'data-fps="{fps_raw}" is not a frame rate: use a number from 1 to {MAX_FPS:g} (e.g. 30)',
+                    line("data-fps"),
+                )
+            )
+    out.extend(_size(attrs, aspect, line))
+    return out
+
+
+def _duration(raw: str | None, line: int | None, limits: ValidationLimits) -> list[Finding]:
+    if raw is None or not raw.strip():
+        return [
+            finding(
+                "missing-duration",
+                'the <html> element has no data-duration; add the length in seconds, e.g. data-duration="6"',
+                line,
+            )
+        ]
+    value = _number(raw)
+    if value is None:
+        return [
+            finding("invalid-duration", f'data-duration="{raw}" is not a number of seconds (e.g. "6")', line)
+        ]
+    if not 0 < value <= limits.max_duration:
+        return [
+            finding(
+                "duration-out-of-range",
+                f'data-duration="{raw}" is out of range: use more than 0 and at most {limits.max_duration:g} seconds',
+                line,
+            )
+        ]
+    return []
+
+
+def _size(attrs: dict[str, str], aspect: str, line: Callable[[str], int | None]) -> list[Finding]:
+    w_raw, h_raw = attrs.get("data-width"), attrs.get("data-height")
+    if w_raw is None and h_raw is None:
+        return []
+    where = line("data-width" if w_raw is not None else "data-height")
+    if w_raw is None or h_raw is None:
+        return [
+            finding("invalid-size", "data-width and data-height go together: give both or neither", where)
+        ]
+    w, h = _number(w_raw), _number(h_raw)
+    if w is None or h is None or not (16 <= w <= MAX_LAYOUT_SIDE and 16 <= h <= MAX_LAYOUT_SIDE):
+        return [
+            finding(
+                "invalid-size",
+                f'data-width="{w_raw}" data-height="{h_raw}" is not a layout size: use whole CSS pixels '
+                f"from 16 to {MAX_LAYOUT_SIDE} (e.g. 1920 and 1080)",
+                where,
+            )
+        ]
+    if aspect in CANONICAL_SIZES:
+        aw, ah = CANONICAL_SIZES[aspect]
+        if abs(w / h - aw / ah) > 0.01 * aw / ah:
+            return [
+                finding(
+                    "aspect-mismatch",
+                    f"data-width/data-height ({w:g}x{h:g}) do not have the {aspect} shape of data-aspect; "
+                    f"the layout size wins, so fix whichever is wrong (e.g. {aw}x{ah})",
+                    where,
+                )
+            ]
+    return []
+
+
+def _number(raw: str) -> float | None:
+    """A finite number, allowing a trailing "s" as the renderer does ("6s")."""
+    try:
+        value = float(raw.strip().removesuffix("s"))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None

@@ -1,0 +1,141 @@
+"""The runtime half of validation: load the page in the sandbox and seek a few sample times.
+
+Every failure the sandbox can report becomes a finding; nothing here raises, because a
+page that breaks the renderer is exactly what the validator is for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Mapping
+
+from sandbox import (
+    BrowserPool,
+    BrowserUnavailable,
+    Composition,
+    CompositionError,
+    PageCrashed,
+    PageError,
+    ProbeResult,
+    RenderError,
+    RenderOptions,
+    RenderTimeout,
+    SeekTimeout,
+    parse_composition,
+    probe_page,
+)
+
+from .codes import finding
+from .findings import Finding
+from .limits import ValidationLimits
+
+log = logging.getLogger("seekreel.validation")
+_LINE_SUFFIX = re.compile(r"\s*\(line (\d+)\)$")
+"""The sandbox ends a page error's message with the document line it happened on."""
+
+
+async def check_runtime(
+    html: str,
+    variables: Mapping[str, object] | None,
+    limits: ValidationLimits,
+    pool: BrowserPool | None = None,
+) -> list[Finding]:
+    try:
+        comp = parse_composition(html, variables=variables, max_duration=limits.max_duration)
+    except CompositionError as exc:
+        return [finding("composition-error", f"the renderer rejects this composition: {exc}")]
+    times = sample_times(comp.duration, comp.fps, limits.sample_count)
+    options = RenderOptions(
+        resolution=probe_resolution(comp, limits.probe_short_side),
+        variables=dict(variables or {}),
+        seek_timeout=limits.seek_timeout,
+        load_timeout=limits.load_timeout,
+        max_duration=limits.max_duration,
+    )
+    try:
+        async with asyncio.timeout(limits.runtime_timeout):
+            result = await probe_page(html, times, options, pool=pool)
+    except Exception as exc:  # every way the sandbox can fail is a finding, never a crash
+        return [_failure(exc, limits)]
+    return findings_from_probe(result, times, limits)
+
+
+def findings_from_probe(result: ProbeResult, times: list[float], limits: ValidationLimits) -> list[Finding]:
+    out: list[Finding] = []
+    for message, t in dict.fromkeys((e.message.strip(), e.time) for e in result.errors):
+        when = f"at t={t:.2f} s" if t is not None else "while loading"
+        m = _LINE_SUFFIX.search(message)
+        out.append(
+            finding(
+                "page-error",
+                f"uncaught error {when}: {_LINE_SUFFIX.sub('', message)}; fix the script so the page "
+                "loads and every seek runs cleanly",
+                int(m.group(1)) if m else None,
+            )
+        )
+    if result.timed_out_at is not None:
+        out.append(_seek_timeout(result.timed_out_at, limits))
+    elif len(times) > 1 and len(result.frame_digests) == len(times) and len(set(result.frame_digests)) == 1:
+        sampled = ", ".join(f"{t:.2f}".rstrip("0").rstrip(".") for t in times)
+        out.append(
+            finding(
+                "frames-static",
+                f"the frames at t = {sampled} s are identical, so nothing moves; draw each frame from "
+                "the time in the hf-seek event (e.detail.time)",
+            )
+        )
+    return out
+
+
+def sample_times(duration: float, fps: float, count: int) -> list[float]:
+    """`count` frame times spread from the first frame to the last (each a real frame time)."""
+    frames = max(1, round(duration * fps))
+    count = max(1, min(count, frames))
+    if count == 1:
+        return [0.0]
+    indices = sorted({round(k * (frames - 1) / (count - 1)) for k in range(count)})
+    return [i / fps for i in indices]
+
+
+def probe_resolution(comp: Composition, short_side: int) -> str:
+    """A small WxH of the composition's shape (the picture is only hashed, so small is enough)."""
+    scale = short_side / min(comp.width, comp.height)
+    return f"{_even(comp.width * scale)}x{_even(comp.height * scale)}"
+
+
+def _even(x: float) -> int:
+    return max(16, round(x / 2) * 2)
+
+
+def _seek_timeout(t: float, limits: ValidationLimits) -> Finding:
+    return finding(
+        "seek-timeout",
+        f"seeking to t={t:.2f} s did not finish within {limits.seek_timeout:g} s (an endless loop, or a "
+        "waitUntil promise that never settles?); make the hf-seek handler return promptly",
+    )
+
+
+def _failure(exc: Exception, limits: ValidationLimits) -> Finding:
+    if isinstance(exc, SeekTimeout):
+        return finding("seek-timeout", f"{exc}; make the hf-seek handler return promptly")
+    if isinstance(exc, TimeoutError | RenderTimeout):
+        return finding(
+            "runtime-timeout",
+            f"loading the page and seeking {limits.sample_count} sample times took over "
+            f"{limits.runtime_timeout:g} s; make loading and each seek cheaper",
+        )
+    if isinstance(exc, PageCrashed):
+        return finding(
+            "page-crashed", f"{exc}; use less memory (fewer or smaller elements, no huge canvases)"
+        )
+    if isinstance(exc, PageError):
+        return finding("page-error", f"{exc}; fix the script so every seek runs cleanly")
+    if isinstance(exc, CompositionError):
+        return finding("composition-error", f"the renderer rejects this composition: {exc}")
+    if isinstance(exc, BrowserUnavailable):
+        return finding("runtime-unavailable", f"the runtime checks did not run: {exc}")
+    if not isinstance(exc, RenderError):
+        log.exception("runtime validation failed unexpectedly", exc_info=exc)
+    return finding("runtime-failed", f"the page could not be checked in the renderer: {exc}")
