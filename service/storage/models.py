@@ -76,6 +76,7 @@ class JobRow(Base):
     frames_done: Mapped[int] = mapped_column(Integer, default=0)
     frames_total: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     runs: Mapped[int] = mapped_column(Integer, default=0)
     """How many times a runner started this job; a restart re-queues a running job only once."""
     video_path: Mapped[str | None] = mapped_column(Text, nullable=True)

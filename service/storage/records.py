@@ -63,6 +63,8 @@ class Job:
     frames_done: int
     frames_total: int
     error: str | None
+    error_code: str | None
+    """Why it failed, stable for programs: page_error, seek_timeout, composition_error, interrupted, …"""
     runs: int
     video_path: Path | None
     video_bytes: int | None
@@ -82,6 +84,7 @@ class Job:
             "frames_done": self.frames_done,
             "frames_total": self.frames_total,
             "error": self.error,
+            "error_code": self.error_code,
             "draft_id": self.draft_id,
             "draft_version": self.draft_version,
             "options": {k: v for k, v in self.options.items() if k != "assets_dir"},

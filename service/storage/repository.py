@@ -176,14 +176,24 @@ class Store:
             row = s.get(JobRow, job_id)
             return _job(row) if row else None
 
-    def update_job(self, job_id: str, **fields: Any) -> Job | None:
-        """Set columns on a job (status as JobStatus or str, video_path as Path or str)."""
+    def update_job(
+        self, job_id: str, *, only_if: Iterable[JobStatus] | None = None, **fields: Any
+    ) -> Job | None:
+        """Set columns on a job; None when it does not exist or its status is not in `only_if`.
+
+        `only_if` makes a state change atomic (compare-and-set), so a cancel and a runner
+        picking the job up cannot both win.
+        """
         if "status" in fields:
             fields["status"] = JobStatus(fields["status"]).value
         if isinstance(fields.get("video_path"), Path):
             fields["video_path"] = str(fields["video_path"])
+        stmt = update(JobRow).where(JobRow.id == job_id)
+        if only_if is not None:
+            stmt = stmt.where(JobRow.status.in_([JobStatus(x).value for x in only_if]))
         with self._sessions.begin() as s:
-            s.execute(update(JobRow).where(JobRow.id == job_id).values(**fields))
+            if s.execute(stmt.values(**fields)).rowcount == 0:
+                return None
             row = s.get(JobRow, job_id)
             return _job(row) if row else None
 
@@ -269,6 +279,7 @@ def _job(row: JobRow) -> Job:
         frames_done=row.frames_done or 0,
         frames_total=row.frames_total or 0,
         error=row.error,
+        error_code=row.error_code,
         runs=row.runs or 0,
         video_path=Path(row.video_path) if row.video_path else None,
         video_bytes=row.video_bytes,

@@ -1,0 +1,123 @@
+"""The FastAPI application: `create_app(settings)` wires storage, the job manager, routers and the editor."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from ..jobs import JobManager
+from ..settings import Settings, get_settings
+from ..storage import open_store
+from . import draft_routes, job_routes, render_routes
+from .auth import AuthConfig, token_router
+from .errors import install_error_handlers
+from .limits import BodySizeLimit
+from .state import Services
+
+log = logging.getLogger("seekreel.api")
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+
+DESCRIPTION = """
+Prompt → HTML → deterministic, sandboxed MP4.
+
+* **POST /ai-render** — a prompt in, an MP4 out.
+* **POST /render** — your HTML composition in, an MP4 out.
+* **Drafts** — HTML a person can read and fix (every save a version) before rendering it as a **job**.
+
+Errors are JSON: `{"error": {"code": "…", "message": "…"}}`. When API keys are configured,
+send `Authorization: Bearer <key>` (or a token from `POST /oauth2/token`).
+"""
+
+TAGS = [
+    {"name": "render", "description": "One request, one MP4."},
+    {"name": "drafts", "description": "Edit HTML before it is rendered; every change is a version."},
+    {"name": "jobs", "description": "Asynchronous renders with progress events."},
+    {"name": "auth", "description": "OAuth2 client credentials."},
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The whole service for one settings object. The job manager starts and stops with the app's lifespan."""
+    settings = settings or get_settings()
+    auth = AuthConfig.from_settings(settings)  # a malformed client list fails here, at startup
+    store = open_store(settings.data_dir, settings.database_url)
+    jobs = JobManager(settings, store)
+    services = Services(settings=settings, store=store, jobs=jobs)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        services.previews = asyncio.Semaphore(2)
+        await jobs.start()
+        try:
+            yield
+        finally:
+            await jobs.stop()
+            store.close()
+
+    app = FastAPI(
+        title="seekreel",
+        version=_version(),
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.auth = auth
+    app.state.services = services
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+
+    app.include_router(token_router)
+    app.include_router(render_routes.router)
+    app.include_router(draft_routes.router)
+    app.include_router(job_routes.router)
+
+    # ---- Slack bot (issue 5): mounted when a signing secret is configured -----------------
+    # service.slack.routes.create_slack_router(settings, jobs) -> APIRouter with
+    # POST /slack/commands and POST /slack/interactions (it verifies Slack's signatures itself).
+    if settings.slack_signing_secret:
+        try:
+            from ..slack.routes import create_slack_router
+        except ImportError as exc:
+            log.warning("SLACK_SIGNING_SECRET is set but the Slack routes cannot be loaded: %s", exc)
+        else:
+            app.include_router(create_slack_router(settings, jobs))
+    # ---------------------------------------------------------------------------------------
+
+    _mount_editor(app)
+
+    @app.get("/healthz", tags=["meta"], summary="Liveness and queue depth")
+    async def healthz() -> dict[str, object]:
+        return {"ok": True, "queue": jobs.queue_depth(), "queue_size": settings.queue_size}
+
+    return app
+
+
+def _mount_editor(app: FastAPI) -> None:
+    """The web editor: static files shipped in the package, nothing from a CDN."""
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    headers = {
+        "Cache-Control": "no-cache",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+
+    @app.get("/", include_in_schema=False)
+    async def editor() -> FileResponse:
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html", headers=headers)
+
+
+def _version() -> str:
+    try:
+        return version("seekreel")
+    except PackageNotFoundError:
+        return "0"

@@ -1,0 +1,185 @@
+"""API keys and OAuth2 client credentials.
+
+With neither configured the API is open (and `seekreel serve` only allows that on a
+loopback address unless told otherwise). Otherwise every API route needs
+`Authorization: Bearer <api key or access token>`; the token endpoint trades a client id
+and secret for a short-lived, HMAC-signed access token (stateless: nothing to store).
+The `access_token` query parameter is accepted too (RFC 6750 §2.3) because a browser's
+`<video src>` cannot send headers.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import JSONResponse
+
+from ..settings import Settings
+from .errors import ApiError
+from .schemas import TokenOut
+
+TOKEN_PREFIX = "srt_"
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    api_keys: frozenset[str]
+    clients: dict[str, str]
+    secret: bytes
+    ttl: int
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.api_keys or self.clients)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AuthConfig:
+        secret = settings.token_secret.encode() if settings.token_secret else secrets.token_bytes(32)
+        return cls(
+            api_keys=parse_api_keys(settings.api_keys),
+            clients=parse_clients(settings.oauth_clients),
+            secret=secret,
+            ttl=max(60, settings.token_ttl),
+        )
+
+    def issue_token(self, client_id: str, now: float | None = None) -> str:
+        claims = {"sub": client_id, "exp": int((now or time.time()) + self.ttl)}
+        payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
+        return f"{TOKEN_PREFIX}{payload}.{self._sign(payload)}"
+
+    def token_subject(self, token: str, now: float | None = None) -> str | None:
+        """The client id of a valid, unexpired token this server issued; else None."""
+        if not token.startswith(TOKEN_PREFIX) or "." not in token:
+            return None
+        payload, _, signature = token[len(TOKEN_PREFIX) :].partition(".")
+        if not hmac.compare_digest(signature, self._sign(payload)):
+            return None
+        try:
+            claims = json.loads(_unb64(payload))
+        except (ValueError, binascii.Error):
+            return None
+        if not isinstance(claims, dict) or claims.get("exp", 0) < (now or time.time()):
+            return None
+        if claims.get("sub") not in self.clients:  # a removed client's tokens stop working
+            return None
+        return str(claims["sub"])
+
+    def accepts(self, credential: str) -> bool:
+        if any(hmac.compare_digest(credential.encode(), key.encode()) for key in self.api_keys):
+            return True
+        return self.token_subject(credential) is not None
+
+    def _sign(self, payload: str) -> str:
+        return _b64(hmac.new(self.secret, payload.encode(), hashlib.sha256).digest())
+
+
+def parse_api_keys(raw: str | None) -> frozenset[str]:
+    return frozenset(k.strip() for k in (raw or "").split(",") if k.strip())
+
+
+def parse_clients(raw: str | None) -> dict[str, str]:
+    """`id:secret,id2:secret2` → {id: secret}. A pair without a colon is a configuration error."""
+    clients: dict[str, str] = {}
+    for pair in (raw or "").split(","):
+        if not pair.strip():
+            continue
+        client_id, sep, secret = pair.strip().partition(":")
+        if not sep or not client_id or not secret:
+            raise ValueError(
+                f"SEEKREEL_OAUTH_CLIENTS: {client_id or pair.strip()!r} is not of the form client_id:client_secret"
+            )
+        clients[client_id] = secret
+    return clients
+
+
+def require_auth(request: Request) -> None:
+    """Dependency for every API route: a valid API key or access token, when auth is configured."""
+    config: AuthConfig = request.app.state.auth
+    if not config.enabled:
+        return
+    header = request.headers.get("authorization", "")
+    scheme, _, credential = header.partition(" ")
+    if scheme.lower() != "bearer" or not credential.strip():
+        credential = request.query_params.get("access_token", "")
+    if not credential.strip():
+        raise ApiError(
+            401,
+            "unauthorized",
+            "this server needs an API key: send Authorization: Bearer <key> "
+            "(or get a token from POST /oauth2/token)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if not config.accepts(credential.strip()):
+        raise ApiError(
+            401,
+            "unauthorized",
+            "the API key or access token is not valid (or has expired)",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+
+
+Authorized = Depends(require_auth)
+
+token_router = APIRouter(tags=["auth"])
+
+
+@token_router.post(
+    "/oauth2/token",
+    response_model=TokenOut,
+    summary="OAuth2 client credentials → access token",
+    responses={400: {"description": "unsupported grant type"}, 401: {"description": "unknown client"}},
+)
+async def issue_token(
+    request: Request,
+    grant_type: Annotated[str, Form(examples=["client_credentials"])],
+    client_id: Annotated[str | None, Form()] = None,
+    client_secret: Annotated[str | None, Form()] = None,
+) -> JSONResponse:
+    """Trade a client id and secret (form fields, or HTTP Basic) for a Bearer token (RFC 6749 §4.4)."""
+    config: AuthConfig = request.app.state.auth
+    if grant_type != "client_credentials":
+        return _oauth_error(400, "unsupported_grant_type", "only grant_type=client_credentials is supported")
+    basic = _basic_credentials(request.headers.get("authorization", ""))
+    if basic is not None:
+        client_id, client_secret = basic
+    if not client_id or not client_secret:
+        return _oauth_error(400, "invalid_request", "send client_id and client_secret")
+    expected = config.clients.get(client_id)
+    if expected is None or not hmac.compare_digest(expected.encode(), client_secret.encode()):
+        return _oauth_error(401, "invalid_client", "unknown client or wrong secret")
+    token = TokenOut(access_token=config.issue_token(client_id), token_type="Bearer", expires_in=config.ttl)
+    return JSONResponse(token.model_dump(), headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+
+def _oauth_error(status: int, error: str, description: str) -> JSONResponse:
+    """OAuth2's own error shape (RFC 6749 §5.2), which OAuth client libraries expect."""
+    headers = {"WWW-Authenticate": "Basic"} if status == 401 else None
+    return JSONResponse({"error": error, "error_description": description}, status, headers=headers)
+
+
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        client_id, sep, secret = base64.b64decode(value.strip()).decode().partition(":")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    return (client_id, secret) if sep else None
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -1,0 +1,127 @@
+"""Asynchronous renders: state, server-sent progress events, the video (with HTTP Range), cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse, StreamingResponse
+
+from ..jobs import Job, JobEvent, JobManager
+from .auth import Authorized
+from .errors import ApiError, not_found
+from .render_routes import video_response
+from .schemas import JobOut, error_responses
+from .state import ServicesDep
+
+router = APIRouter(prefix="/jobs", tags=["jobs"], dependencies=[Authorized])
+
+HEARTBEAT_SECONDS = 15.0
+
+
+def job_out(job: Job) -> JobOut:
+    data = job.public_dict()
+    total = job.frames_total or 0
+    has_video = job.status.value == "succeeded" and job.video_path is not None
+    return JobOut(
+        **{k: v for k, v in data.items() if k in JobOut.model_fields},
+        progress=1.0 if has_video else (min(1.0, job.frames_done / total) if total else 0.0),
+        video_url=f"/jobs/{job.id}/video" if has_video else None,
+        events_url=f"/jobs/{job.id}/events",
+    )
+
+
+async def _load(svc: ServicesDep, job_id: str) -> Job:
+    job = await svc.jobs.get(job_id)
+    if job is None:
+        raise not_found("job", job_id)
+    return job
+
+
+@router.get("/{job_id}", summary="A job's state and progress", responses=error_responses(401, 404))
+async def get_job(job_id: str, svc: ServicesDep) -> JobOut:
+    return job_out(await _load(svc, job_id))
+
+
+@router.get(
+    "/{job_id}/events",
+    summary="Progress as server-sent events",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "`snapshot` first, then `status` and `progress` events (data: the job as JSON) "
+            "until the job is finished; then the stream ends.",
+        },
+        **error_responses(401, 404),
+    },
+)
+async def job_events(job_id: str, svc: ServicesDep) -> StreamingResponse:
+    await _load(svc, job_id)
+    return StreamingResponse(
+        sse_stream(svc.jobs, job_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get(
+    "/{job_id}/video",
+    summary="The rendered MP4 (supports Range requests)",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"video/mp4": {}}, "description": "The video."},
+        206: {"description": "The requested byte range."},
+        **error_responses(401, 404, 409),
+    },
+)
+async def job_video(job_id: str, svc: ServicesDep) -> FileResponse:
+    return video_response(await _load(svc, job_id))
+
+
+@router.delete(
+    "/{job_id}", summary="Cancel a queued or running job", responses=error_responses(401, 404, 409)
+)
+async def cancel_job(job_id: str, svc: ServicesDep) -> JobOut:
+    job = await _load(svc, job_id)
+    if job.finished:
+        raise ApiError(
+            409, "already_finished", f"job {job_id} already {job.status.value}", job=job.public_dict()
+        )
+    return job_out(await svc.jobs.cancel(job_id))
+
+
+async def sse_stream(jobs: JobManager, job_id: str) -> AsyncIterator[str]:
+    """The job's events in text/event-stream framing, with a comment line as heartbeat when idle."""
+    queue: asyncio.Queue[JobEvent | None] = asyncio.Queue()
+
+    async def pump() -> None:
+        try:
+            async with contextlib.aclosing(jobs.subscribe(job_id)) as events:
+                async for event in events:
+                    queue.put_nowait(event)
+        finally:
+            queue.put_nowait(None)
+
+    task = asyncio.create_task(pump())
+    try:
+        yield "retry: 2000\n\n"
+        serial = 0
+        while True:
+            try:
+                event = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+                continue
+            if event is None:
+                return
+            serial += 1
+            data = json.dumps(job_out(event.job).model_dump(mode="json"), separators=(",", ":"))
+            yield f"id: {serial}\nevent: {event.kind}\ndata: {data}\n\n"
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task

@@ -1,0 +1,123 @@
+"""Request limits, each a setting and each a clear error: body, prompt, HTML, duration, resolution."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sandbox import RenderOptions, parse_composition
+from sandbox.options import output_size
+
+from ..settings import Settings
+from .errors import ApiError
+
+
+class BodyTooLarge(HTTPException):
+    """Raised while reading a body past the limit. An HTTPException, so FastAPI's body parser passes it on."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than this server's limit of {_size(limit)}")
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuse bodies over `limit` bytes with 413, by Content-Length or while streaming."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await _send_413(send, self.limit)
+                return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise BodyTooLarge(self.limit)
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+async def _send_413(send: Send, limit: int) -> None:
+    message = f"the request body is larger than this server's limit of {_size(limit)}"
+    body = json.dumps({"error": {"code": "too_large", "message": message}}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def check_prompt(settings: Settings, prompt: str) -> str:
+    prompt = prompt.strip()
+    if not prompt:
+        raise ApiError(400, "invalid_request", "prompt: describe the video you want (it is empty)")
+    if len(prompt) > settings.max_prompt_chars:
+        raise ApiError(
+            413,
+            "prompt_too_long",
+            f"the prompt has {len(prompt)} characters; this server accepts at most {settings.max_prompt_chars}",
+        )
+    return prompt
+
+
+def check_html(settings: Settings, html: str) -> None:
+    size = len(html.encode())
+    if size > settings.max_html_bytes:
+        raise ApiError(
+            413,
+            "html_too_large",
+            f"the HTML is {_size(size)}; this server accepts at most {_size(settings.max_html_bytes)}",
+        )
+
+
+def check_duration(settings: Settings, duration: float | None) -> None:
+    if duration is not None and not 0 < duration <= settings.max_duration:
+        raise ApiError(
+            400,
+            "duration_out_of_range",
+            f"duration {duration:g} s is out of range: this server renders 0 < duration ≤ "
+            f"{settings.max_duration:g} s",
+        )
+
+
+def check_render(settings: Settings, html: str, options: RenderOptions) -> None:
+    """Everything knowable before queueing: size, contract, duration and output resolution.
+
+    Raises ApiError (413/400) or CompositionError (400) with a message naming the limit.
+    """
+    check_html(settings, html)
+    comp = parse_composition(
+        html, variables=options.variables, fps=options.fps, max_duration=settings.max_duration
+    )
+    width, height, _ = output_size((comp.width, comp.height), options.resolution)
+    if width * height > settings.max_output_pixels:
+        raise ApiError(
+            400,
+            "resolution_too_large",
+            f"the output would be {width}x{height}; this server renders at most "
+            f"{settings.max_output_pixels:,} pixels per frame (e.g. 1920x1080): ask for a smaller resolution",
+        )
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} bytes"

@@ -1,0 +1,114 @@
+"""The API's use of the generation loop and the validator: one place that maps their failures to HTTP errors."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from sandbox import BrowserUnavailable
+
+from ..generation.loop import (
+    GenerationRequest,
+    GenerationResult,
+    InvalidRequest,
+    generate_composition,
+    revise_composition,
+)
+from ..generation.providers import ProviderError
+from ..validation import validate
+from .errors import ApiError
+from .state import Services
+
+log = logging.getLogger("seekreel.api")
+
+try:  # precise statuses where the provider module tells us what went wrong
+    from ..generation.providers.base import (
+        ModelNotFound,
+        ProviderNotConfigured,
+        ProviderRateLimited,
+        ProviderRequestError,
+    )
+
+    _CALLER_PROVIDER_ERRORS: tuple[type[Exception], ...] = (
+        ProviderNotConfigured,
+        ModelNotFound,
+        ProviderRequestError,
+    )
+    _RATE_LIMITED: tuple[type[Exception], ...] = (ProviderRateLimited,)
+except ImportError:  # pragma: no cover
+    _CALLER_PROVIDER_ERRORS, _RATE_LIMITED = (), ()
+
+
+@contextlib.contextmanager
+def generation_errors() -> Iterator[None]:
+    """Bad requests → 400; a provider that cannot answer → 400 (caller's choice) or 503 (ours)."""
+    try:
+        yield
+    except InvalidRequest as exc:
+        raise ApiError(400, "invalid_request", str(exc)) from None
+    except ProviderError as exc:
+        if isinstance(exc, _CALLER_PROVIDER_ERRORS):
+            raise ApiError(400, "provider_error", str(exc)) from None
+        headers = {"Retry-After": "30"}
+        code = "provider_rate_limited" if isinstance(exc, _RATE_LIMITED) else "provider_unavailable"
+        raise ApiError(503, code, str(exc), headers=headers) from None
+
+
+async def generate(svc: Services, request: GenerationRequest) -> GenerationResult:
+    with generation_errors():
+        return await generate_composition(request, settings=svc.settings, pool=svc.jobs.pool)
+
+
+async def revise(
+    svc: Services, html: str, instruction: str, *, provider: str | None, model: str | None
+) -> GenerationResult:
+    with generation_errors():
+        return await revise_composition(
+            html, instruction, settings=svc.settings, provider=provider, model=model, pool=svc.jobs.pool
+        )
+
+
+def generation_failed(result: GenerationResult, what: str = "generation") -> ApiError:
+    """422 with every attempt's findings and the last document, so a caller can see why and fix it."""
+    errors = [f for f in result.findings if f.severity == "error"]
+    first = f": {errors[0].message}" if errors else ""
+    return ApiError(
+        422,
+        "generation_failed",
+        f"{what} did not produce a valid composition after {len(result.attempts)} attempt(s){first}",
+        findings=[f.to_dict() for f in result.findings],
+        attempts=[a.to_dict() for a in result.attempts],
+        html=result.html,
+        provider=result.provider,
+        model=result.model,
+    )
+
+
+def generation_summary(result: GenerationResult) -> dict[str, Any]:
+    """What a draft remembers of how a model made it (without repeating the documents)."""
+    return {
+        "provider": result.provider,
+        "model": result.model,
+        "ok": result.ok,
+        "attempts": [
+            {"number": a.number, "findings": [f.to_dict() for f in a.findings]} for a in result.attempts
+        ],
+    }
+
+
+async def check_html(svc: Services, html: str, variables: dict[str, Any]) -> list[dict[str, Any]]:
+    """Validator findings for a person's HTML: runtime checks too, static only when no browser can run."""
+    try:
+        async with svc.previews:
+            report = await validate(html, variables=variables, runtime=True, pool=svc.jobs.pool)
+    except BrowserUnavailable as exc:
+        report = await validate(html, variables=variables, runtime=False)
+        note = {
+            "code": "runtime-checks-skipped",
+            "severity": "warning",
+            "message": f"only static checks ran: {exc}",
+        }
+        return [*(f.to_dict() for f in report.findings), note]
+    return [f.to_dict() for f in report.findings]

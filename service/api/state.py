@@ -1,0 +1,29 @@
+"""What every route needs — settings, the store, the job manager — held on `app.state.services`."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from ..jobs import JobManager
+from ..settings import Settings
+from ..storage import Store
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    jobs: JobManager
+    previews: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(2))
+    """Bounds frame previews and runtime validation running beside the renders (they share the pool)."""
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]

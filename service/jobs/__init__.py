@@ -1,0 +1,17 @@
+"""Render jobs: a persistent queue, bounded concurrency over a shared warm browser pool, progress events.
+
+    from service.jobs import JobManager, JobStatus
+    job = await jobs.submit_render(html, jobs.render_options(fps=30), meta={"source": "slack"})
+    done = await jobs.wait(job.id)
+
+See JobManager for the whole in-process API.
+"""
+
+from __future__ import annotations
+
+from ..storage import Job, JobStatus
+from .events import JobEvent
+from .manager import JobManager, JobNotFound, QueueFull
+from .options import CALLER_ERROR_CODES
+
+__all__ = ["CALLER_ERROR_CODES", "Job", "JobEvent", "JobManager", "JobNotFound", "JobStatus", "QueueFull"]

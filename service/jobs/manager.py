@@ -1,0 +1,464 @@
+"""The job manager: a persistent render queue run with bounded concurrency over one warm browser pool.
+
+Lifecycle: `await manager.start()` (recovers jobs left by a previous process, starts the
+runners), `await manager.stop()` (running jobs go back to the queue for the next start).
+Everything else is safe to call from the event loop the manager was started on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sandbox import BrowserPool, RenderError, RenderOptions, parse_composition, render_to_file
+from sandbox.options import output_size
+
+from ..settings import Settings
+from ..storage import Job, JobStatus, Store
+from ..storage.models import utcnow
+from .events import Broker, JobEvent
+from .options import error_code, options_from_dict, options_to_dict
+
+log = logging.getLogger("seekreel.jobs")
+
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+CANCEL_GRACE_SECONDS = 5.0
+"""After a cancel, how long a render may take to notice before its task is cancelled outright."""
+PROGRESS_INTERVAL = 0.25
+PRUNE_INTERVAL = 3600.0
+
+
+class QueueFull(Exception):
+    """The queue holds `queue_size` jobs already; try again later (HTTP 429)."""
+
+
+class JobNotFound(KeyError):
+    """No job with that id."""
+
+    def __str__(self) -> str:
+        return f"no job with id {self.args[0]!r}"
+
+
+class JobManager:
+    """Runs render jobs: persistent, bounded, cancellable, observable.
+
+    In-process API (used by the HTTP routes and the Slack bot)::
+
+        job = await jobs.submit_render(html, jobs.render_options(resolution="720p"), meta={"by": "slack"})
+        async for event in jobs.subscribe(job.id):   # snapshot, then status/progress until finished
+            ...
+        job = await jobs.wait(job.id)                # the finished Job
+        if job.status is JobStatus.SUCCEEDED:
+            job.video_path                           # the MP4 on disk
+
+    `submit_render` raises `sandbox.CompositionError` for HTML that cannot be rendered at
+    all (checked before queueing) and `QueueFull` when the queue is at its limit.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        pool: BrowserPool | None = None,
+        videos_dir: Path | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.videos_dir = videos_dir or settings.data_dir / "videos"
+        self._pool = pool
+        self._owns_pool = pool is None
+        self._broker = Broker()
+        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        self._active: set[str] = set()
+        """Ids queued or running in this process: the queue-size bound counts these."""
+        self._running: dict[str, Job] = {}
+        """Running jobs with their latest progress; progress is kept in memory, not written per frame."""
+        self._cancels: dict[str, asyncio.Event] = {}
+        self._render_tasks: dict[str, asyncio.Task[Any]] = {}
+        self._last_progress: dict[str, float] = {}
+        self._runners: list[asyncio.Task[None]] = []
+        self._housekeeping: asyncio.Task[None] | None = None
+        self._submit_lock = asyncio.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping = False
+
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    @property
+    def pool(self) -> BrowserPool:
+        """The shared warm browser pool (also used for previews and validation)."""
+        if self._pool is None:
+            self._pool = BrowserPool(
+                size=max(1, self.settings.render_concurrency * self.settings.job_workers)
+            )
+        return self._pool
+
+    @property
+    def running(self) -> bool:
+        return bool(self._runners)
+
+    async def start(self) -> None:
+        """Recover what a previous process left, then start `render_concurrency` runners."""
+        if self._runners:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._stopping = False
+        self.videos_dir.mkdir(parents=True, exist_ok=True)
+        await self._recover()
+        self._runners = [
+            asyncio.create_task(self._runner(), name=f"seekreel-runner-{i}")
+            for i in range(max(1, self.settings.render_concurrency))
+        ]
+        self._housekeeping = asyncio.create_task(self._prune_loop(), name="seekreel-prune")
+
+    async def stop(self) -> None:
+        """Stop the runners. Interrupted jobs return to the queue (not counted as a failed run)."""
+        self._stopping = True
+        tasks = [*self._runners, *([self._housekeeping] if self._housekeeping else [])]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._runners = []
+        self._housekeeping = None
+        if self._owns_pool and self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def __aenter__(self) -> JobManager:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # ---- the in-process API -------------------------------------------------------------
+
+    def render_options(self, **overrides: Any) -> RenderOptions:
+        """RenderOptions with this service's limits and timeouts; `overrides` are fps, resolution, …"""
+        base: dict[str, Any] = {
+            "workers": self.settings.job_workers,
+            "seek_timeout": self.settings.seek_timeout,
+            "render_timeout": self.settings.render_timeout,
+            "max_duration": self.settings.max_duration,
+        }
+        base.update({k: v for k, v in overrides.items() if v is not None})
+        return RenderOptions(**base)
+
+    async def submit_render(
+        self,
+        html: str,
+        options: RenderOptions | None = None,
+        *,
+        draft_id: str | None = None,
+        draft_version: int | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> Job:
+        """Queue a render of `html` and return the queued Job at once.
+
+        Raises CompositionError when the HTML cannot be rendered (no duration, missing
+        variables, bad resolution …) and QueueFull when `queue_size` jobs are waiting or running.
+        """
+        options = options or self.render_options()
+        comp = parse_composition(
+            html, variables=options.variables, fps=options.fps, max_duration=options.max_duration
+        )
+        output_size((comp.width, comp.height), options.resolution)
+        async with self._submit_lock:
+            if len(self._active) >= self.settings.queue_size:
+                raise QueueFull(
+                    f"the render queue is full ({self.settings.queue_size} jobs); try again in a little while"
+                )
+            job = await asyncio.to_thread(
+                self.store.create_job,
+                html=html,
+                options=options_to_dict(options),
+                meta=meta,
+                draft_id=draft_id,
+                draft_version=draft_version,
+                frames_total=comp.frame_count,
+            )
+            self._active.add(job.id)
+        self._queue.put_nowait(job.id)
+        return job
+
+    async def get(self, job_id: str) -> Job | None:
+        """The job's current state (progress of a running job included), or None."""
+        job = await asyncio.to_thread(self.store.get_job, job_id)
+        return self._with_live_progress(job) if job else None
+
+    async def subscribe(self, job_id: str) -> AsyncIterator[JobEvent]:
+        """Events for one job: a `snapshot` first, then `status`/`progress` until it is finished.
+
+        Raises JobNotFound for an unknown id. Close the iterator when done early
+        (`async with contextlib.aclosing(jobs.subscribe(id)) as events: …`).
+        """
+        queue = self._broker.open(job_id)
+        try:
+            job = await self.get(job_id)
+            if job is None:
+                raise JobNotFound(job_id)
+            yield JobEvent("snapshot", job)
+            while not job.finished:
+                event = await queue.get()
+                job = event.job
+                yield event
+        finally:
+            self._broker.close(job_id, queue)
+
+    async def wait(self, job_id: str, timeout: float | None = None) -> Job:
+        """Wait until the job is finished and return it. Raises JobNotFound or TimeoutError."""
+        async with asyncio.timeout(timeout), contextlib.aclosing(self.subscribe(job_id)) as events:
+            async for event in events:
+                if event.job.finished:
+                    return event.job
+        raise AssertionError("unreachable: subscribe ends only with a finished job")
+
+    async def cancel(self, job_id: str, wait: float = CANCEL_GRACE_SECONDS + 5) -> Job:
+        """Cancel a queued or running job and return its state (finished jobs are returned unchanged).
+
+        A queued job is cancelled at once; a running one is asked to stop and given up to
+        `wait` seconds to do so (the returned state may still say running after that).
+        """
+        job = await asyncio.to_thread(
+            self.store.update_job,
+            job_id,
+            only_if=[JobStatus.QUEUED],
+            status=JobStatus.CANCELLED,
+            error="cancelled before it started",
+            error_code="cancelled",
+            finished_at=utcnow(),
+        )
+        if job is not None:
+            self._active.discard(job_id)
+            self._publish("status", job)
+            return job
+        job = await self.get(job_id)
+        if job is None:
+            raise JobNotFound(job_id)
+        if job.status is JobStatus.RUNNING and job_id in self._cancels:
+            self._cancels[job_id].set()
+            task = self._render_tasks.get(job_id)
+            if task is not None:
+                asyncio.get_running_loop().call_later(CANCEL_GRACE_SECONDS, task.cancel)
+            with contextlib.suppress(TimeoutError):
+                return await self.wait(job_id, timeout=wait)
+            return await self.get(job_id) or job
+        return job
+
+    def queue_depth(self) -> int:
+        """Jobs queued or running in this process."""
+        return len(self._active)
+
+    # ---- running ------------------------------------------------------------------------
+
+    async def _runner(self) -> None:
+        while True:
+            job_id = await self._queue.get()
+            try:
+                await self._run(job_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a bug here must not kill the runner
+                log.exception("job %s: unexpected error in the runner", job_id)
+                self._active.discard(job_id)
+
+    async def _run(self, job_id: str) -> None:
+        queued = await asyncio.to_thread(self.store.get_job, job_id)
+        if queued is None or queued.status is not JobStatus.QUEUED:
+            self._active.discard(job_id)  # cancelled while it waited
+            return
+        job = await asyncio.to_thread(
+            self.store.update_job,
+            job_id,
+            only_if=[JobStatus.QUEUED],
+            status=JobStatus.RUNNING,
+            runs=queued.runs + 1,
+            started_at=utcnow(),
+            frames_done=0,
+        )
+        if job is None:
+            self._active.discard(job_id)
+            return
+        cancel = asyncio.Event()
+        self._cancels[job_id] = cancel
+        self._running[job_id] = job
+        self._publish("status", job)
+        out = self.videos_dir / f"{job_id}.mp4"
+        fields: dict[str, Any]
+        try:
+            task = asyncio.create_task(
+                render_to_file(
+                    job.html,
+                    out,
+                    options_from_dict(job.options),
+                    pool=self.pool,
+                    progress=self._progress_callback(job_id),
+                    cancel=cancel,
+                )
+            )
+            self._render_tasks[job_id] = task
+            try:
+                result = await task
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if self._stopping or (current is not None and current.cancelling()):
+                    await self._requeue_after_stop(job_id, job.runs)
+                    raise
+                raise _Cancelled() from None
+            if cancel.is_set():
+                raise _Cancelled()
+            fields = {
+                "status": JobStatus.SUCCEEDED,
+                "frames_done": result.frames,
+                "frames_total": result.frames,
+                "video_path": out,
+                "video_bytes": out.stat().st_size,
+                "error": None,
+                "error_code": None,
+            }
+        except _Cancelled:
+            out.unlink(missing_ok=True)
+            fields = {
+                "status": JobStatus.CANCELLED,
+                "error": "cancelled while rendering",
+                "error_code": "cancelled",
+            }
+        except RenderError as exc:
+            if cancel.is_set():
+                fields = {
+                    "status": JobStatus.CANCELLED,
+                    "error": "cancelled while rendering",
+                    "error_code": "cancelled",
+                }
+            else:
+                fields = {"status": JobStatus.FAILED, "error": str(exc), "error_code": error_code(exc)}
+        except Exception as exc:
+            log.exception("job %s: render crashed", job_id)
+            fields = {
+                "status": JobStatus.FAILED,
+                "error": f"internal error while rendering ({type(exc).__name__}: {exc})",
+                "error_code": "internal",
+            }
+        finally:
+            self._cancels.pop(job_id, None)
+            self._render_tasks.pop(job_id, None)
+            self._last_progress.pop(job_id, None)
+            last = self._running.pop(job_id, job)
+            self._active.discard(job_id)
+        fields.setdefault("frames_done", last.frames_done)
+        finished = await asyncio.to_thread(
+            self.store.update_job, job_id, only_if=[JobStatus.RUNNING], finished_at=utcnow(), **fields
+        )
+        if finished is not None:
+            self._publish("status", finished)
+
+    async def _requeue_after_stop(self, job_id: str, runs: int) -> None:
+        """A stop is not the job's fault: put it back as it was before this run."""
+        with contextlib.suppress(Exception):
+            await asyncio.shield(
+                asyncio.to_thread(
+                    self.store.update_job,
+                    job_id,
+                    only_if=[JobStatus.RUNNING],
+                    status=JobStatus.QUEUED,
+                    runs=max(0, runs - 1),
+                    frames_done=0,
+                    started_at=None,
+                )
+            )
+
+    def _progress_callback(self, job_id: str) -> Callable[[int, int], None]:
+        loop = self._loop or asyncio.get_running_loop()
+
+        def progress(done: int, total: int) -> None:  # may be called from a worker thread
+            loop.call_soon_threadsafe(self._on_progress, job_id, done, total)
+
+        return progress
+
+    def _on_progress(self, job_id: str, done: int, total: int) -> None:
+        job = self._running.get(job_id)
+        if job is None:
+            return
+        job = self._running[job_id] = replace(job, frames_done=done, frames_total=total or job.frames_total)
+        now = time.monotonic()
+        if done < total and now - self._last_progress.get(job_id, 0.0) < PROGRESS_INTERVAL:
+            return
+        self._last_progress[job_id] = now
+        self._publish("progress", job)
+
+    def _publish(self, kind: str, job: Job) -> None:
+        self._broker.publish(JobEvent(kind, self._with_live_progress(job)))  # type: ignore[arg-type]
+
+    def _with_live_progress(self, job: Job) -> Job:
+        live = self._running.get(job.id)
+        if live is None or job.status is not JobStatus.RUNNING:
+            return job
+        return replace(job, frames_done=live.frames_done, frames_total=live.frames_total)
+
+    # ---- restart recovery and housekeeping ----------------------------------------------
+
+    async def _recover(self) -> None:
+        """Queued jobs run again; a job that was running is re-queued once, then failed with a reason."""
+        for job in await asyncio.to_thread(self.store.jobs_with_status, ACTIVE):
+            if job.id in self._active:
+                continue
+            if job.status is JobStatus.RUNNING:
+                if job.runs >= 2:
+                    await asyncio.to_thread(
+                        self.store.update_job,
+                        job.id,
+                        only_if=[JobStatus.RUNNING],
+                        status=JobStatus.FAILED,
+                        error="the service stopped twice while rendering this job; not retrying it again",
+                        error_code="interrupted",
+                        finished_at=utcnow(),
+                    )
+                    log.warning("job %s: interrupted twice, marked failed", job.id)
+                    continue
+                await asyncio.to_thread(
+                    self.store.update_job,
+                    job.id,
+                    only_if=[JobStatus.RUNNING],
+                    status=JobStatus.QUEUED,
+                    frames_done=0,
+                    started_at=None,
+                )
+                log.info("job %s: was running when the service stopped; re-queued", job.id)
+            self._active.add(job.id)
+            self._queue.put_nowait(job.id)
+
+    async def _prune_loop(self) -> None:
+        while True:
+            try:
+                await self._prune_videos()
+            except Exception:
+                log.exception("pruning old videos failed")
+            await asyncio.sleep(PRUNE_INTERVAL)
+
+    async def _prune_videos(self) -> None:
+        cutoff = utcnow() - timedelta(hours=self.settings.video_retention_hours)
+        for job in await asyncio.to_thread(self.store.jobs_with_videos_finished_before, cutoff):
+            if job.video_path is not None:
+                job.video_path.unlink(missing_ok=True)
+            await asyncio.to_thread(self.store.update_job, job.id, video_path=None)
+
+
+_CANCELLED_FIELDS = {
+    "status": JobStatus.CANCELLED,
+    "error": "cancelled while rendering",
+    "error_code": "cancelled",
+}
+
+
+class _Cancelled(Exception):
+    """Internal: the render stopped because someone cancelled the job."""

@@ -1,0 +1,196 @@
+// The live preview: the composition in a sandboxed iframe (opaque origin, no network),
+// variables substituted the way the renderer does, and a tiny injected listener that turns
+// our postMessage into the composition's own `hf-seek` event.
+
+const VARS_BLOCK_RE = /<script\b[^>]*\bid\s*=\s*["']?hf-variables["']?[^>]*>([\s\S]*?)<\/script\s*>/i;
+const PLACEHOLDER_RE = /\{\{\$([A-Z][A-Z0-9_]*)\}\}/g;
+const HTML_TAG_RE = /<html\b([^>]*)>/i;
+const HEAD_TAG_RE = /<head\b[^>]*>/i;
+const ATTR_RE = /([\w:-]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g;
+
+export const CANONICAL_SIZES = { "16:9": [1920, 1080], "9:16": [1080, 1920], "1:1": [1080, 1080], "4:5": [1080, 1350] };
+
+// Forbids every network request; inline script and style only, images and fonts as data:/blob:.
+const CSP =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:";
+
+// Runs inside the iframe before the composition's scripts. Kept on one line so the
+// composition's line numbers (in error messages) stay what the editor shows.
+const BRIDGE = `(function(){var P=function(m){try{parent.postMessage(m,'*')}catch(_){}};addEventListener('error',function(e){P({type:'hf-preview-error',message:String(e.message||'error'),line:e.lineno||null})});addEventListener('unhandledrejection',function(e){P({type:'hf-preview-error',message:'unhandled rejection: '+String(e.reason&&e.reason.message||e.reason),line:null})});addEventListener('message',function(e){var d=e.data;if(!d||d.type!=='hf-preview-seek')return;var t=Number(d.time)||0;try{document.getAnimations&&document.getAnimations().forEach(function(a){a.pause();a.currentTime=t*1000})}catch(_){}dispatchEvent(new CustomEvent('hf-seek',{detail:{time:t,waitUntil:function(){}}}));P({type:'hf-preview-seeked',time:t})});addEventListener('load',function(){P({type:'hf-preview-ready'})})})();`;
+
+export function rootAttributes(html) {
+  const m = HTML_TAG_RE.exec(html);
+  const attrs = {};
+  if (!m) return attrs;
+  for (const a of m[1].matchAll(ATTR_RE)) {
+    attrs[a[1].toLowerCase()] = a[2] ?? a[3] ?? a[4] ?? "";
+  }
+  return attrs;
+}
+
+/** Duration, layout size and aspect, as the renderer reads them (with forgiving fallbacks for a preview). */
+export function compositionShape(html) {
+  const attrs = rootAttributes(html);
+  const duration = parseFloat(String(attrs["data-duration"] ?? "").replace(/s$/, ""));
+  const aspect = CANONICAL_SIZES[attrs["data-aspect"]] ? attrs["data-aspect"] : "16:9";
+  let [width, height] = CANONICAL_SIZES[aspect];
+  const w = parseFloat(attrs["data-width"]);
+  const h = parseFloat(attrs["data-height"]);
+  if (w >= 16 && h >= 16) [width, height] = [Math.round(w), Math.round(h)];
+  return { duration: duration > 0 && Number.isFinite(duration) ? duration : 0, width, height, aspect };
+}
+
+export function declaredVariables(html) {
+  const m = VARS_BLOCK_RE.exec(html);
+  if (!m) return {};
+  try {
+    const data = JSON.parse(m[1]);
+    if (!data || typeof data !== "object" || Array.isArray(data)) return {};
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, asText(v)]));
+  } catch {
+    return {};
+  }
+}
+
+export function placeholders(html) {
+  const body = html.replace(VARS_BLOCK_RE, "");
+  const seen = new Set();
+  for (const m of body.matchAll(PLACEHOLDER_RE)) seen.add(m[1]);
+  return [...seen];
+}
+
+function asText(v) {
+  if (typeof v === "string") return v;
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return JSON.stringify(v);
+}
+
+function escapeHtml(s) {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" })[c]);
+}
+
+/** `{{$NAME}}` → escaped value (the given values, else the declared defaults); the hf-variables block is left alone. */
+export function substitute(html, values) {
+  const merged = { ...declaredVariables(html), ...values };
+  const missing = new Set();
+  const fill = (part) =>
+    part.replace(PLACEHOLDER_RE, (_, name) => {
+      if (!(name in merged)) {
+        missing.add(name);
+        return "";
+      }
+      return escapeHtml(merged[name]);
+    });
+  const block = VARS_BLOCK_RE.exec(html);
+  const out = block
+    ? fill(html.slice(0, block.index)) + block[0] + fill(html.slice(block.index + block[0].length))
+    : fill(html);
+  return { html: out, missing: [...missing] };
+}
+
+/** The srcdoc: CSP first (so it governs everything after it), then the seek bridge, then the composition. */
+export function previewDocument(html, values) {
+  const { html: filled, missing } = substitute(html, values);
+  const inject = `<meta http-equiv="Content-Security-Policy" content="${CSP}"><script>${BRIDGE}</script>`;
+  let doc;
+  const head = HEAD_TAG_RE.exec(filled);
+  const root = HTML_TAG_RE.exec(filled);
+  if (head) doc = filled.slice(0, head.index + head[0].length) + inject + filled.slice(head.index + head[0].length);
+  else if (root) doc = filled.slice(0, root.index + root[0].length) + inject + filled.slice(root.index + root[0].length);
+  else doc = inject + filled;
+  return { doc, missing };
+}
+
+/** Drives one iframe: load documents, seek, play/pause, report page errors. */
+export class Preview {
+  constructor(iframe, box, stage, { onTime, onError, onReady, onPlayState } = {}) {
+    this.iframe = iframe;
+    this.box = box;
+    this.stage = stage;
+    this.time = 0;
+    this.duration = 0;
+    this.playing = false;
+    this.onTime = onTime || (() => {});
+    this.onError = onError || (() => {});
+    this.onReady = onReady || (() => {});
+    this.onPlayState = onPlayState || (() => {});
+    this._raf = 0;
+    this._lastDoc = null;
+    window.addEventListener("message", (e) => {
+      if (e.source !== this.iframe.contentWindow || !e.data || typeof e.data !== "object") return;
+      if (e.data.type === "hf-preview-error") this.onError(e.data);
+      if (e.data.type === "hf-preview-ready") {
+        this.seek(this.time);
+        this.onReady();
+      }
+    });
+    new ResizeObserver(() => this.fit()).observe(stage);
+  }
+
+  /** Show a document (only reloads when it changed); returns the placeholders that had no value. */
+  load(html, values) {
+    const shape = compositionShape(html);
+    this.duration = shape.duration;
+    this.width = shape.width;
+    this.height = shape.height;
+    this.iframe.style.width = `${shape.width}px`;
+    this.iframe.style.height = `${shape.height}px`;
+    this.fit();
+    const { doc, missing } = previewDocument(html, values);
+    if (doc !== this._lastDoc) {
+      this._lastDoc = doc;
+      this.iframe.srcdoc = doc;
+    }
+    if (this.time > this.duration) this.seek(this.duration);
+    return missing;
+  }
+
+  fit() {
+    if (!this.width) return;
+    const avail = this.stage.getBoundingClientRect();
+    const scale = Math.min(avail.width / this.width, avail.height / this.height);
+    this.box.style.width = `${this.width * scale}px`;
+    this.box.style.height = `${this.height * scale}px`;
+    this.iframe.style.transform = `scale(${scale})`;
+  }
+
+  seek(t) {
+    this.time = Math.max(0, Math.min(t, this.duration || 0));
+    this.iframe.contentWindow?.postMessage({ type: "hf-preview-seek", time: this.time }, "*");
+    this.onTime(this.time);
+  }
+
+  play() {
+    if (!this.duration) return;
+    if (this.time >= this.duration - 1e-3) this.seek(0);
+    this.playing = true;
+    this.onPlayState(true);
+    let last = performance.now();
+    const step = (now) => {
+      if (!this.playing) return;
+      const t = this.time + (now - last) / 1000;
+      last = now;
+      if (t >= this.duration) {
+        this.seek(this.duration);
+        this.pause();
+        return;
+      }
+      this.seek(t);
+      this._raf = requestAnimationFrame(step);
+    };
+    this._raf = requestAnimationFrame(step);
+  }
+
+  pause() {
+    this.playing = false;
+    cancelAnimationFrame(this._raf);
+    this.onPlayState(false);
+  }
+
+  toggle() {
+    if (this.playing) this.pause();
+    else this.play();
+    return this.playing;
+  }
+}
