@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sandbox.composition import CANONICAL_SIZES, MAX_FPS, PLACEHOLDER_RE, root_attributes
 from sandbox.errors import BrowserUnavailable
-from service.validation import Finding, validate
+from service.validation import Finding, ValidationLimits, validate
 
 from .brand import Brand
 from .extract import extract_html
@@ -125,7 +125,7 @@ async def generate_composition(
 ) -> GenerationResult:
     """Prompt → validated composition. See the module docstring for what raises and what does not."""
     _check_request(req, settings)
-    brand = (req.brand or Brand()).over(Brand.from_settings(settings))
+    brand = (req.brand or Brand()).over(settings_brand(settings))
     session = _Session(req.variables, settings, pool, on_event, runtime, req.duration, req.aspect)
     provider = get_provider(req.provider, req.model, settings, base_url=req.base_url)
     try:
@@ -146,6 +146,7 @@ async def generate_composition(
             aspect=req.aspect,
             fps=req.fps,
             default_duration=settings.default_duration,
+            max_bytes=settings.validation_max_bytes,
             brand=brand,
             variables=req.variables,
         )
@@ -189,7 +190,8 @@ async def revise_composition(
             aspect=aspect_text if aspect_text in CANONICAL_SIZES else None,
             fps=_float_or_none(attrs.get("data-fps")),
             default_duration=settings.default_duration,
-            brand=Brand.from_settings(settings),
+            max_bytes=settings.validation_max_bytes,
+            brand=settings_brand(settings),
         )
         first = revise_prompt(html, instruction, duration_text=duration_text, aspect_text=aspect_text)
         return await session.chat(chosen, system, first, settings.max_attempts)
@@ -264,7 +266,13 @@ class _Session:
     async def check(self, html: str) -> tuple[bool, list[Finding]]:
         """Validator findings plus whether the document has the duration and aspect that were asked for."""
         try:
-            report = await validate(html, variables=self.variables, runtime=self.runtime, pool=self.pool)
+            report = await validate(
+                html,
+                variables=self.variables,
+                limits=ValidationLimits.from_settings(self.settings),
+                runtime=self.runtime,
+                pool=self.pool,
+            )
         except BrowserUnavailable:
             raise
         except Exception as exc:  # a validator failure on odd model output must not end the loop
@@ -274,6 +282,14 @@ class _Session:
         findings = list(report.findings) + _shape_findings(html, self.duration, self.aspect)
         ok = bool(report.ok) and not any(f.severity == "error" for f in findings)
         return ok, findings
+
+
+def settings_brand(settings: Settings) -> Brand:
+    """The brand kit from SEEKREEL_BRAND_COLORS / SEEKREEL_BRAND_FONTS (InvalidRequest if malformed)."""
+    try:
+        return Brand.from_settings(settings)
+    except ValueError as exc:
+        raise InvalidRequest(f"SEEKREEL_BRAND_COLORS/SEEKREEL_BRAND_FONTS: {exc}") from None
 
 
 def _shape_findings(html: str, duration: float | None, aspect: str | None) -> list[Finding]:

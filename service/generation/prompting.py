@@ -14,8 +14,6 @@ from sandbox.fonts import FAMILIES
 
 from .brand import Brand
 
-MAX_DOCUMENT_KB = 50
-
 
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
@@ -45,6 +43,7 @@ def system_prompt(
     fps: float | None,
     default_duration: float,
     brand: Brand,
+    max_bytes: int = 50_000,
     variables: Mapping[str, object] | None = None,
 ) -> str:
     """The contract, the requested shape (or how to infer it from the brief), brand and placeholders."""
@@ -74,7 +73,7 @@ def system_prompt(
         fps=fps if fps is not None and fps != DEFAULT_FPS else None,
         sizes=CANONICAL_SIZES,
         fonts=[f.name for f in FAMILIES],
-        max_kb=MAX_DOCUMENT_KB,
+        max_kb=max_bytes // 1000,
         brand_colors=list(brand.colors),
         named_colors=any(c.name for c in brand.colors),
         brand_fonts=list(brand.fonts),

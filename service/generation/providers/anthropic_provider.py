@@ -7,8 +7,7 @@ connection errors with exponential backoff and honours `retry-after`; we set the
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import anthropic
+from typing import Any
 
 from .base import Completion, Endpoint, Message, ProviderError, translate_sdk_error
 
@@ -34,6 +33,9 @@ class AnthropicProvider:
         self.endpoint = Endpoint(
             label=label, model=model, key_env="ANTHROPIC_API_KEY", retries=retries, timeout=timeout
         )
+        import anthropic  # imported here: the SDK takes a second to import, and offline runs never need it
+
+        self._sdk: Any = anthropic
         self._client = anthropic.AsyncAnthropic(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=retries
         )
@@ -46,7 +48,7 @@ class AnthropicProvider:
                 system=system,
                 messages=[{"role": m.role, "content": m.content} for m in messages],
             )
-        except anthropic.AnthropicError as exc:
+        except self._sdk.AnthropicError as exc:
             raise self._error(exc) from exc
         text = "".join(block.text for block in response.content if getattr(block, "type", None) == "text")
         return Completion(
@@ -56,12 +58,13 @@ class AnthropicProvider:
     async def aclose(self) -> None:
         await self._client.close()
 
-    def _error(self, exc: anthropic.AnthropicError) -> ProviderError:
+    def _error(self, exc: Exception) -> ProviderError:
+        sdk = self._sdk
         translated = translate_sdk_error(
             exc,
             self.endpoint,
-            status_cls=(anthropic.APIStatusError, anthropic.APIResponseValidationError),
-            timeout_cls=anthropic.APITimeoutError,
-            connection_cls=anthropic.APIConnectionError,
+            status_cls=(sdk.APIStatusError, sdk.APIResponseValidationError),
+            timeout_cls=sdk.APITimeoutError,
+            connection_cls=sdk.APIConnectionError,
         )
         return translated or ProviderError(f"{self.endpoint.label}: {exc}")

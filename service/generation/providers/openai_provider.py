@@ -8,8 +8,7 @@ backoff (0.5 s doubling, capped at 8 s, with jitter) and honours the server's
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import openai
+from typing import Any
 
 from .base import Completion, Endpoint, Message, ProviderError, translate_sdk_error
 
@@ -35,6 +34,9 @@ class OpenAIProvider:
         self.name = name
         self.model = model
         self.endpoint = Endpoint(label=label, model=model, key_env=key_env, retries=retries, timeout=timeout)
+        import openai  # imported here: the SDK takes a second to import, and offline runs never need it
+
+        self._sdk: Any = openai
         self._client = openai.AsyncOpenAI(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=retries
         )
@@ -44,7 +46,7 @@ class OpenAIProvider:
         chat += [{"role": m.role, "content": m.content} for m in messages]
         try:
             response = await self._client.chat.completions.create(model=self.model, messages=chat)
-        except openai.OpenAIError as exc:
+        except self._sdk.OpenAIError as exc:
             raise self._error(exc) from exc
         if not response.choices:
             return Completion(text="")
@@ -57,12 +59,13 @@ class OpenAIProvider:
     async def aclose(self) -> None:
         await self._client.close()
 
-    def _error(self, exc: openai.OpenAIError) -> ProviderError:
+    def _error(self, exc: Exception) -> ProviderError:
+        sdk = self._sdk
         translated = translate_sdk_error(
             exc,
             self.endpoint,
-            status_cls=(openai.APIStatusError, openai.APIResponseValidationError),
-            timeout_cls=openai.APITimeoutError,
-            connection_cls=openai.APIConnectionError,
+            status_cls=(sdk.APIStatusError, sdk.APIResponseValidationError),
+            timeout_cls=sdk.APITimeoutError,
+            connection_cls=sdk.APIConnectionError,
         )
         return translated or ProviderError(f"{self.endpoint.label}: {exc}")
