@@ -236,3 +236,23 @@ def test_revise_repairs_a_broken_revision() -> None:
         result = asyncio.run(revise_composition(GOOD, "add a ticker", settings=settings, runtime=False))
     assert result.ok and len(result.attempts) == 2
     assert "timer-call" in sent_text(chat_requests(fake)[1])
+
+
+def test_runtime_checks_in_the_sandbox_feed_the_repair() -> None:
+    """Static checks pass, but the page throws once t > 0.5 in the real browser: the model hears about it."""
+    from sandbox import BrowserPool
+
+    throws = composition(script="if (t > 0.5) missingHelper(t);")
+
+    async def go(settings: Settings):
+        async with BrowserPool(size=1) as pool:
+            return await generate_composition(GenerationRequest("card"), settings=settings, pool=pool)
+
+    with fake_model("openai", [fenced(throws), fenced(GOOD)]) as (fake, settings):
+        result = asyncio.run(go(settings))
+    assert result.ok, result.findings
+    first = result.attempts[0].findings
+    assert {f.code for f in first if f.severity == "error"} == {"page-error"}
+    assert "missingHelper" in first[0].message
+    second = sent_text(chat_requests(fake)[1])
+    assert "page-error" in second and "missingHelper" in second

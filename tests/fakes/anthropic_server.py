@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from .json_http import JsonServer, Reply, Request
+from .json_http import Reply, Request, ScriptedModelServer
 
 _ids = itertools.count(1)
 
@@ -49,8 +49,10 @@ def answer(text: str, *, stop_reason: str = "end_turn", model: str = "claude-tes
     return Reply(200, body, {"request-id": f"req_{next(_ids)}"})
 
 
-class FakeAnthropic(JsonServer):
+class FakeAnthropic(ScriptedModelServer):
     """`with FakeAnthropic(["answer"]) as fake:` then `AsyncAnthropic(base_url=fake.url)`."""
+
+    PATH = "/v1/messages"
 
     def __init__(
         self,
@@ -59,17 +61,16 @@ class FakeAnthropic(JsonServer):
         api_key: str = "sk-ant-test",
         models: tuple[str, ...] = ("claude-test",),
     ) -> None:
-        self.script = list(script)
-        self.api_key = api_key
-        self.models = models
-        self._served = 0
-        super().__init__(self._handle)
+        super().__init__(script, api_key=api_key, models=models)
 
     @property
     def message_requests(self) -> list[Request]:
-        return [r for r in self.requests if r.path == "/v1/messages"]
+        return self.model_requests
 
-    def _handle(self, request: Request) -> Reply:
+    def answer(self, text: str, model: str) -> Reply:
+        return answer(text, model=model)
+
+    def handle_request(self, request: Request) -> Reply:
         if request.method != "POST" or request.path != "/v1/messages":
             return error(404, "not_found_error", "Not found")
         if not request.headers.get("anthropic-version"):
@@ -84,9 +85,7 @@ class FakeAnthropic(JsonServer):
             return error(400, "invalid_request_error", problem)
         if request.body["model"] not in self.models:
             return error(404, "not_found_error", f"model: {request.body['model']}")
-        item = self.script[min(self._served, len(self.script) - 1)]
-        self._served += 1
-        return answer(item, model=request.body["model"]) if isinstance(item, str) else item
+        return self.next_reply(request.body["model"])
 
 
 def _shape_problem(body: Any) -> str | None:

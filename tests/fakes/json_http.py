@@ -103,3 +103,33 @@ class JsonServer:
                 return None
 
         return Handler
+
+
+class ScriptedModelServer(JsonServer):
+    """A fake model API: checks the key and the model, then serves the script's items in order
+    (text → the API's answer object, or a raw `Reply`); when the script runs out the last item repeats."""
+
+    PATH = ""
+
+    def __init__(self, script: list[str | Reply], *, api_key: str | None, models: tuple[str, ...]) -> None:
+        self.script = list(script)
+        self.api_key = api_key
+        self.models = models
+        self._served = 0
+        super().__init__(self.handle_request)
+
+    @property
+    def model_requests(self) -> list[Request]:
+        """The requests to the model endpoint (what a test counts for retries and reads for prompts)."""
+        return [r for r in self.requests if r.path == self.PATH]
+
+    def next_reply(self, model: str) -> Reply:
+        item = self.script[min(self._served, len(self.script) - 1)]
+        self._served += 1
+        return self.answer(item, model) if isinstance(item, str) else item
+
+    def handle_request(self, request: Request) -> Reply:
+        raise NotImplementedError
+
+    def answer(self, text: str, model: str) -> Reply:
+        raise NotImplementedError

@@ -9,7 +9,7 @@ from typing import Any
 from service.settings import Settings
 
 from .anthropic_server import FakeAnthropic
-from .json_http import JsonServer, Reply
+from .json_http import JsonServer, Reply, ScriptedModelServer
 from .openai_server import FakeOpenAI
 
 MODELS = {"openai": "gpt-test", "anthropic": "claude-test"}
@@ -57,5 +57,5 @@ def sent_text(request: Any) -> str:
 
 
 def chat_requests(fake: JsonServer) -> list[Any]:
-    path = "/v1/chat/completions" if isinstance(fake, FakeOpenAI) else "/v1/messages"
-    return [r for r in fake.requests if r.path == path]
+    assert isinstance(fake, ScriptedModelServer)
+    return fake.model_requests

@@ -13,7 +13,7 @@ import itertools
 import time
 from typing import Any
 
-from .json_http import JsonServer, Reply, Request
+from .json_http import Reply, Request, ScriptedModelServer
 
 _ids = itertools.count(1)
 
@@ -68,8 +68,10 @@ def answer(text: str, *, finish_reason: str = "stop", model: str = "gpt-test") -
     return Reply(200, body, {"x-request-id": f"req_{next(_ids)}"})
 
 
-class FakeOpenAI(JsonServer):
+class FakeOpenAI(ScriptedModelServer):
     """`with FakeOpenAI(["first answer", "second answer"]) as fake:` then point the SDK at `fake.base_url`."""
+
+    PATH = "/v1/chat/completions"
 
     def __init__(
         self,
@@ -78,11 +80,7 @@ class FakeOpenAI(JsonServer):
         api_key: str | None = "sk-test",
         models: tuple[str, ...] = ("gpt-test",),
     ) -> None:
-        self.script = list(script)
-        self.api_key = api_key
-        self.models = models
-        self._served = 0
-        super().__init__(self._handle)
+        super().__init__(script, api_key=api_key, models=models)
 
     @property
     def base_url(self) -> str:
@@ -90,9 +88,12 @@ class FakeOpenAI(JsonServer):
 
     @property
     def chat_requests(self) -> list[Request]:
-        return [r for r in self.requests if r.path == "/v1/chat/completions"]
+        return self.model_requests
 
-    def _handle(self, request: Request) -> Reply:
+    def answer(self, text: str, model: str) -> Reply:
+        return answer(text, model=model)
+
+    def handle_request(self, request: Request) -> Reply:
         if request.method != "POST" or request.path != "/v1/chat/completions":
             return error(404, f"Invalid URL ({request.method} {request.path})", "invalid_request_error")
         if self.api_key is not None and request.headers.get("authorization") != f"Bearer {self.api_key}":
@@ -117,6 +118,4 @@ class FakeOpenAI(JsonServer):
                 "invalid_request_error",
                 "model_not_found",
             )
-        item = self.script[min(self._served, len(self.script) - 1)]
-        self._served += 1
-        return answer(item, model=body["model"]) if isinstance(item, str) else item
+        return self.next_reply(body["model"])

@@ -7,12 +7,11 @@ connection errors with exponential backoff and honours `retry-after`; we set the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from .base import Completion, Endpoint, Message, ProviderError, translate_sdk_error
+from .base import Completion, Endpoint, Message, SdkProvider
 
 
-class AnthropicProvider:
+class AnthropicProvider(SdkProvider):
     """`POST {base_url}/v1/messages`; the system prompt goes in its own field."""
 
     name = "anthropic"
@@ -35,7 +34,7 @@ class AnthropicProvider:
         )
         import anthropic  # imported here: the SDK takes a second to import, and offline runs never need it
 
-        self._sdk: Any = anthropic
+        self._sdk = anthropic
         self._client = anthropic.AsyncAnthropic(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=retries
         )
@@ -54,17 +53,3 @@ class AnthropicProvider:
         return Completion(
             text=text, finish_reason="length" if response.stop_reason == "max_tokens" else "stop"
         )
-
-    async def aclose(self) -> None:
-        await self._client.close()
-
-    def _error(self, exc: Exception) -> ProviderError:
-        sdk = self._sdk
-        translated = translate_sdk_error(
-            exc,
-            self.endpoint,
-            status_cls=(sdk.APIStatusError, sdk.APIResponseValidationError),
-            timeout_cls=sdk.APITimeoutError,
-            connection_cls=sdk.APIConnectionError,
-        )
-        return translated or ProviderError(f"{self.endpoint.label}: {exc}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 Role = Literal["user", "assistant"]
 
@@ -145,23 +145,30 @@ def unreachable_error(where: Endpoint, *, timed_out: bool) -> ProviderError:
     )
 
 
-def translate_sdk_error(
-    exc: Exception,
-    where: Endpoint,
-    *,
-    status_cls: type[Exception] | tuple[type[Exception], ...],
-    timeout_cls: type[Exception],
-    connection_cls: type[Exception],
-) -> ProviderError | None:
-    """The ProviderError for an exception of the `openai`/`anthropic` SDKs (same shapes), else None."""
-    if isinstance(exc, status_cls):
-        status = int(getattr(exc, "status_code", 0) or 0)
-        detail = server_message(getattr(exc, "body", None), str(exc))
-        if status < 400:
-            return ProviderUnavailable(f"{where.label} sent an answer seekreel cannot read: {detail}")
-        return status_error(status, detail, where)
-    if isinstance(exc, timeout_cls):
-        return unreachable_error(where, timed_out=True)
-    if isinstance(exc, connection_cls):
-        return unreachable_error(where, timed_out=False)
-    return None
+class SdkProvider:
+    """What the `openai`- and `anthropic`-backed providers share: both SDKs have the same error
+    classes (status, timeout, connection) and an async `close()`."""
+
+    name: str
+    model: str
+    endpoint: Endpoint
+    _sdk: Any
+    _client: Any
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    def _error(self, exc: Exception) -> ProviderError:
+        """The one-line ProviderError for an SDK exception raised after the SDK's own retries."""
+        sdk, where = self._sdk, self.endpoint
+        if isinstance(exc, sdk.APIStatusError | sdk.APIResponseValidationError):
+            status = int(getattr(exc, "status_code", 0) or 0)
+            detail = server_message(getattr(exc, "body", None), str(exc))
+            if status < 400:
+                return ProviderUnavailable(f"{where.label} sent an answer seekreel cannot read: {detail}")
+            return status_error(status, detail, where)
+        if isinstance(exc, sdk.APITimeoutError):
+            return unreachable_error(where, timed_out=True)
+        if isinstance(exc, sdk.APIConnectionError):
+            return unreachable_error(where, timed_out=False)
+        return ProviderError(f"{where.label}: {one_line(exc)}")

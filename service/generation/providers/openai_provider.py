@@ -8,15 +8,14 @@ backoff (0.5 s doubling, capped at 8 s, with jitter) and honours the server's
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from .base import Completion, Endpoint, Message, ProviderError, translate_sdk_error
+from .base import Completion, Endpoint, Message, SdkProvider
 
 DUMMY_KEY = "not-needed"
 """Local OpenAI-compatible servers ignore the key, but the SDK insists on one."""
 
 
-class OpenAIProvider:
+class OpenAIProvider(SdkProvider):
     """Chat Completions (`POST {base_url}/chat/completions`), the one API every compatible server speaks."""
 
     def __init__(
@@ -36,7 +35,7 @@ class OpenAIProvider:
         self.endpoint = Endpoint(label=label, model=model, key_env=key_env, retries=retries, timeout=timeout)
         import openai  # imported here: the SDK takes a second to import, and offline runs never need it
 
-        self._sdk: Any = openai
+        self._sdk = openai
         self._client = openai.AsyncOpenAI(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=retries
         )
@@ -55,17 +54,3 @@ class OpenAIProvider:
         return Completion(
             text=text or "", finish_reason="length" if choice.finish_reason == "length" else "stop"
         )
-
-    async def aclose(self) -> None:
-        await self._client.close()
-
-    def _error(self, exc: Exception) -> ProviderError:
-        sdk = self._sdk
-        translated = translate_sdk_error(
-            exc,
-            self.endpoint,
-            status_cls=(sdk.APIStatusError, sdk.APIResponseValidationError),
-            timeout_cls=sdk.APITimeoutError,
-            connection_cls=sdk.APIConnectionError,
-        )
-        return translated or ProviderError(f"{self.endpoint.label}: {exc}")
