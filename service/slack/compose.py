@@ -7,28 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..generation.loop import GenerationRequest, generate_composition
 from ..settings import Settings
 from .commands import RenderCommand
 from .worker import Compose, Composed
 
 
 def generation_composer(settings: Settings, jobs: Any) -> Compose:
-    """The configured provider and the repair loop; validation runs on the job manager's warm browsers."""
-    from ..generation.loop import GenerationRequest, generate_composition
+    """The configured provider and the repair loop; runtime checks use the job manager's warm browsers."""
 
     async def compose(command: RenderCommand) -> Composed:
         request = GenerationRequest(prompt=command.prompt, duration=command.duration, aspect=command.aspect)
         result = await generate_composition(request, settings=settings, pool=getattr(jobs, "pool", None))
-        findings = [_finding(f) for f in result.findings]
-        return Composed(ok=result.ok, html=result.html or "", attempts=result.attempts, findings=findings)
+        return Composed(
+            ok=result.ok,
+            html=result.html or "",
+            attempts=len(result.attempts),
+            findings=[f.to_dict() for f in result.findings],
+        )
 
     return compose
-
-
-def _finding(finding: Any) -> dict[str, Any]:
-    """Findings may arrive as dicts or as objects with code/severity/message/line."""
-    if isinstance(finding, dict):
-        return finding
-    if hasattr(finding, "to_dict"):
-        return finding.to_dict()
-    return {k: getattr(finding, k, None) for k in ("code", "severity", "message", "line")}

@@ -11,6 +11,8 @@ from urllib.error import HTTPError, URLError
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from ..generation.loop import InvalidRequest
+from ..generation.providers import ProviderError
 from ..storage import Job, JobStatus
 from . import messages
 
@@ -41,8 +43,8 @@ class Failure(Exception):
         return cls(messages.failure_message("I couldn't make a valid video for that prompt", why, hint))
 
     @classmethod
-    def queue_full(cls, detail: str | None = None) -> Failure:
-        why = detail or "Too many renders are waiting right now."
+    def queue_full(cls) -> Failure:
+        why = "Too many videos are waiting to be rendered right now."
         return cls(messages.failure_message("The render queue is full", why, "Try again in a minute."))
 
     @classmethod
@@ -100,6 +102,15 @@ def describe_failure(exc: BaseException) -> messages.Message:
     """Anything unexpected: still a clear answer, with the details left in the server log."""
     if isinstance(exc, SlackClientError):
         return messages.failure_message("Slack refused a request", str(exc), "Try again in a minute.")
+    if isinstance(exc, ProviderError):
+        hint = (
+            "Try again in a minute."
+            if exc.transient
+            else "Ask whoever runs seekreel to check its model settings."
+        )
+        return messages.failure_message("The model could not write your video", str(exc), hint)
+    if isinstance(exc, InvalidRequest):
+        return messages.failure_message("That request can't be rendered", str(exc), "Type `/render help`.")
     first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
     return messages.failure_message(
         "Something went wrong while making your video",

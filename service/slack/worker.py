@@ -147,7 +147,7 @@ class SlackRenderer:
                 meta={"source": "slack", "channel": origin.channel_id, "user": origin.user_id},
             )
         except QueueFull as exc:
-            raise Failure.queue_full(str(exc)) from exc
+            raise Failure.queue_full() from exc
         except CompositionError as exc:
             raise Failure.unrenderable(str(exc), editor_url) from exc
         job = await self._jobs.wait(job.id)
@@ -248,12 +248,18 @@ def _respond(response_url: str, message: messages.Message) -> bool:
 
 
 def _facts(job: Job) -> str:
-    """One line under the result: size, frames, and how long it took."""
+    """One line under the result, e.g. `6 s · 1280x720 · 30 fps · 1.2 MB · rendered in 14 s`."""
+    fps = job.options.get("fps")
     parts = []
-    if job.frames_total:
-        parts.append(f"{job.frames_total} frames")
+    if fps and job.frames_total:
+        parts.append(f"{job.frames_total / fps:g} s")
+    if job.options.get("resolution"):
+        parts.append(str(job.options["resolution"]))
+    if fps:
+        parts.append(f"{fps:g} fps")
     if job.video_bytes:
-        parts.append(f"{job.video_bytes / 1e6:.1f} MB")
+        size = job.video_bytes / 1e6
+        parts.append(f"{size:.1f} MB" if size >= 1 else f"{job.video_bytes / 1e3:.0f} KB")
     if job.started_at and job.finished_at:
         parts.append(f"rendered in {(job.finished_at - job.started_at).total_seconds():.0f} s")
     return " · ".join(parts) or "rendered by seekreel"
