@@ -98,6 +98,17 @@ class _Code:
     def __init__(self, script: Script) -> None:
         self.script = script
         self.toks = script.lexed.tokens
+        # Bracket structure, computed once so every lookup is O(1) even on huge minified code.
+        self._match: dict[int, int] = {}
+        self._parent: list[int | None] = []
+        stack: list[int] = []
+        for i, t in enumerate(self.toks):
+            change = _depth_change(t)
+            if change < 0 and stack:
+                self._match[stack.pop()] = i
+            self._parent.append(stack[-1] if stack else None)
+            if change > 0:
+                stack.append(i)
 
     def tok(self, i: int) -> Token:
         return self.toks[i] if 0 <= i < len(self.toks) else _EOF
@@ -107,36 +118,29 @@ class _Code:
 
     def matching(self, i: int) -> int:
         """Index of the bracket closing the one at i (len(toks) when it is never closed)."""
-        depth = 0
-        for j in range(i, len(self.toks)):
-            depth += _depth_change(self.toks[j])
-            if depth == 0:
-                return j
-        return len(self.toks)
+        return self._match.get(i, len(self.toks))
 
     def enclosing(self, i: int, opener: str) -> int | None:
-        """Index of the innermost unclosed `opener` before i."""
-        depth = 0
-        for j in range(i - 1, -1, -1):
-            change = _depth_change(self.toks[j])
-            if change > 0 and depth == 0:
-                return j if self.toks[j].is_punct(opener) else None
-            depth += change
-        return None
+        """Index of the innermost unclosed bracket before i, when it is `opener`."""
+        parent = self._parent[i] if 0 <= i < len(self._parent) else None
+        return parent if parent is not None and self.toks[parent].is_punct(opener) else None
 
     def expr_end(self, start: int) -> int:
         """End (exclusive) of the expression starting at `start`, with semicolons optional."""
-        depth = 0
-        for j in range(start, len(self.toks)):
+        j, n = start, len(self.toks)
+        while j < n:
             t = self.toks[j]
-            if depth == 0:
-                if t.is_punct(";", ",") or (_depth_change(t) < 0 and t.kind == "punct"):
-                    return j
-                prev = self.toks[j - 1]
-                if j > start and is_value_end(prev) and _starts_value(t) and self.newline_between(j - 1, j):
-                    return j
-            depth = max(0, depth + _depth_change(t))
-        return len(self.toks)
+            if t.is_punct(";", ",") or _depth_change(t) < 0:
+                return j
+            if (
+                j > start
+                and is_value_end(self.toks[j - 1])
+                and _starts_value(t)
+                and self.newline_between(j - 1, j)
+            ):
+                return j
+            j = self.matching(j) + 1 if _depth_change(t) > 0 else j + 1
+        return n
 
     def newline_between(self, a: int, b: int) -> bool:
         return "\n" in self.script.text[self.tok(a).end : self.tok(b).pos]
@@ -146,13 +150,13 @@ class _Code:
         if not self.tok(open_idx).is_punct("("):
             return []
         close = self.matching(open_idx)
-        ranges, start, depth = [], open_idx + 1, 0
-        for j in range(open_idx + 1, close):
+        ranges, start, j = [], open_idx + 1, open_idx + 1
+        while j < close:
             t = self.toks[j]
-            if depth == 0 and t.is_punct(","):
+            if t.is_punct(","):
                 ranges.append((start, j))
                 start = j + 1
-            depth += _depth_change(t)
+            j = self.matching(j) + 1 if _depth_change(t) > 0 else j + 1
         if start < close:
             ranges.append((start, close))
         return ranges
@@ -423,7 +427,10 @@ class _Checker:
 
     def _location(self, i: int) -> None:
         code = self.code
-        if not (self._global_reference(i) or self.ctx.global_ending_at(code, i, frozenset({"document"}))):
+        if code.tok(i - 1).is_punct(".", "?."):
+            if not self.ctx.global_ending_at(code, i - 2, frozenset({"document"})):
+                return
+        elif not self._global_reference(i):
             return
         form, nxt = self._form(i, "location"), code.tok(i + 1)
         if nxt.is_punct("="):
