@@ -1,0 +1,428 @@
+"""Read a prompt into facts the offline composer can use: the kind of video, titles and
+people, numbers, lists, colours and mood, duration and aspect.
+
+Each reader removes what it has read from the working text, so "a 6-second video" is a
+duration and not a statistic, and "orange accent" is a colour and not a list item. The
+readers are ordered from the least to the most ambiguous.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .palette import COLOR_WORD_RE, HEX_RE, MOOD_WORDS, RGB_FUNC_RE, expand_hex, named_color
+from .prompt_text import (
+    NUMBER_WORD_RE,
+    TOKEN_RE,
+    VALUE_RE,
+    Masked,
+    clause_after,
+    name_at,
+    split_items,
+    word_number,
+)
+from .template_catalog import choose_kind
+
+
+@dataclass
+class PromptFacts:
+    prompt: str
+    masked: Masked
+    kind: str | None = None
+    kind_scores: dict[str, int] = field(default_factory=dict)
+    title: str | None = None
+    topic: str | None = None
+    people: dict[str, str] = field(default_factory=dict)
+    """role → name: host, presenter, guest, name."""
+    episode: str | None = None
+    season: str | None = None
+    values: list[str] = field(default_factory=list)
+    """Statistic-like values in prompt order: '$1.2M', '73%', '10,000'."""
+    items: list[str] = field(default_factory=list)
+    item_cue: str | None = None
+    """The word that introduced the list ('tips', 'ingredients', 'steps', …)."""
+    colors: dict[str, str] = field(default_factory=dict)
+    """role → CSS colour, for roles 'bg', 'accent', 'text'."""
+    loose_colors: list[str] = field(default_factory=list)
+    """Colours named without a role ("a blue and gold card")."""
+    tone: str | None = None
+    """'dark' or 'light' when the prompt asked for a dark/light background without a hue."""
+    mood: str | None = None
+    font: str | None = None
+    duration: float | None = None
+    per_item_seconds: float | None = None
+    aspect: str | None = None
+
+    @property
+    def quotes(self) -> list[str]:
+        return self.masked.quotes
+
+    @property
+    def text(self) -> str:
+        """The working text: quotes as «N» tokens, read spans blanked."""
+        return self.masked.text
+
+    def unmask(self, s: str) -> str:
+        return self.masked.unmask(s)
+
+    def used_quotes(self) -> set[int]:
+        """Quote indices already taken by a reader (title, people)."""
+        taken = [self.title or "", *self.people.values()]
+        return {i for i, q in enumerate(self.quotes) if q in taken}
+
+
+def read_prompt(prompt: str) -> PromptFacts:
+    """All the facts in a prompt. Never raises for odd text: unknown parts are simply not used."""
+    facts = PromptFacts(prompt=prompt, masked=Masked(prompt))
+    facts.kind, facts.kind_scores = choose_kind(facts.text.lower())
+    for reader in (
+        _read_aspect,
+        _read_duration,
+        _read_episode,
+        _read_people,
+        _read_title,
+        _read_topic,
+        _read_items,
+        _read_colors,
+        _read_mood,
+        _read_font,
+        _read_values,
+    ):
+        reader(facts)
+    return facts
+
+
+# --- readers, in order -------------------------------------------------------------------
+
+_ASPECTS: tuple[tuple[str, str], ...] = (
+    (r"\b9\s*[:x×/]\s*16\b|\b9 by 16\b", "9:16"),
+    (r"\b16\s*[:x×/]\s*9\b|\b16 by 9\b", "16:9"),
+    (r"\b4\s*[:x×/]\s*5\b|\b4 by 5\b", "4:5"),
+    (r"\b1\s*[:x×/]\s*1\b", "1:1"),
+    (
+        r"\b(?:instagram|insta|ig|facebook|snapchat|whatsapp)\s+(?:stor(?:y|ies)|reels?)\b"
+        r"|\b(?:vertical|portrait|tiktok|reels?|shorts|upright)\b|\bstor(?:y|ies) (?:format|size)\b",
+        "9:16",
+    ),
+    (r"\bsquare\b", "1:1"),
+    (r"\b(?:instagram|insta|ig)\b(?:\s+(?:post|feed|carousel))?", "4:5"),
+    (r"\b(?:horizontal|landscape|widescreen|wide[- ]screen|youtube|desktop|tv)\b", "16:9"),
+)
+
+
+def _read_aspect(facts: PromptFacts) -> None:
+    low = facts.text.lower()
+    for pattern, aspect in _ASPECTS:
+        m = re.search(pattern, low)
+        if m:
+            facts.aspect = aspect
+            if ":" in m.group(0) or "x" in m.group(0) or "by" in m.group(0):
+                facts.masked.blank(m.start(), m.end())
+            return
+
+
+_NUM = rf"(\d+(?:\.\d+)?|{NUMBER_WORD_RE})"
+_SECONDS_RE = re.compile(
+    rf"(?<![\w.$€£#]){_NUM}\s*(?:-|–|\s)?\s*(?:s|sec|secs|second|seconds)\b(?:\s*(?:-?\s*long|in length))?"
+    rf"(\s*(?:per|each|for each|a|an)\s+(?:bullet|item|point|slide|scene|step|word|line)s?\b)?",
+    re.I,
+)
+_MINUTES_RE = re.compile(
+    rf"(?:(?:lasting|length of|duration of|runtime of|runs? for|for)\s+)?(?<![\w.$€£#]){_NUM}\s*(?:-|–|\s)?\s*"
+    r"(?:min|mins|minute|minutes)\b(?=\s*(?:-?\s*long|video|clip|animation|explainer|reel|film|movie|spot|ad\b))",
+    re.I,
+)
+_HALF_MINUTE_RE = re.compile(r"\bhalf[- ]a[- ]minute\b|\b30[- ]second\b", re.I)
+
+
+def _read_duration(facts: PromptFacts) -> None:
+    text = facts.text
+    for m in _SECONDS_RE.finditer(text):
+        value = word_number(m.group(1))
+        if value is None or value <= 0:
+            continue
+        if m.group(2):
+            facts.per_item_seconds = facts.per_item_seconds or value
+        elif facts.duration is None:
+            facts.duration = value
+        facts.masked.blank(m.start(), m.end())
+    if facts.duration is None:
+        m = _MINUTES_RE.search(text)
+        if m and (value := word_number(m.group(1))):
+            facts.duration = value * 60
+            facts.masked.blank(m.start(), m.end())
+        elif m := _HALF_MINUTE_RE.search(text):
+            facts.duration = 30.0
+            facts.masked.blank(m.start(), m.end())
+
+
+_BG_AFTER = r"background|backgrounds|bg|backdrop|canvas|base|theme"
+_ACCENT_AFTER = r"accents?|highlights?|details?|pop|for the|on the|episode|number"
+_TEXT_AFTER = r"text|font|type|lettering|letters|words|writing|copy|headlines?|titles?"
+_ROLE_BEFORE: tuple[tuple[str, str], ...] = (
+    (r"(?:background|bg|backdrop)\s*(?:colou?r)?\s*(?:is|in|of|:|=|should be|to)?\s*(?:a|an)?\s*$", "bg"),
+    (r"\b(?:on|against)\s+(?:a|an)?\s*(?:solid|plain|flat|deep)?\s*$", "bg"),
+    (
+        r"(?:accents?|highlights?|highlighted|accented)\s*(?:colou?r)?\s*(?:is|in|of|with|:|=)?\s*(?:a|an)?\s*$",
+        "accent",
+    ),
+    (r"(?:text|font|lettering|type)\s*(?:colou?r)?\s*(?:is|in|of|:|=)?\s*$", "text"),
+)
+_TONE_RE = re.compile(
+    r"\b(dark|darker|black|light|lighter|white|bright|pale)\s+(?:background|bg|backdrop|theme|mode|palette|colou?rs?)\b"
+    r"|\b(?:background|bg)\s*(?:is|:)?\s*(dark|light)\b",
+    re.I,
+)
+
+
+def _read_colors(facts: PromptFacts) -> None:
+    """Colours by name, hex or rgb(), each given a role from the words around it."""
+    text = facts.text
+    found: list[tuple[int, int, str]] = []
+    for m in HEX_RE.finditer(text):
+        if re.fullmatch(r"#\d{3}", m.group(0)) and not re.match(
+            rf"\s*(?:{_BG_AFTER}|{_ACCENT_AFTER}|{_TEXT_AFTER})", text[m.end() :], re.I
+        ):
+            continue  # "#123" is more likely a number than a colour
+        found.append((m.start(), m.end(), expand_hex(m.group(0))))
+    for m in RGB_FUNC_RE.finditer(text):
+        found.append((m.start(), m.end(), m.group(0).replace(" ", "")))
+    for m in COLOR_WORD_RE.finditer(text):
+        word = m.group(2)
+        nxt = re.match(r"\s+([A-Z][a-z]+)", text[m.end() :])
+        if (
+            word[:1].isupper()
+            and m.start() > 0
+            and text[m.start() - 2 : m.start()].strip() not in ("", ".", ",")
+            and nxt
+        ):
+            continue  # "Rose Tyler", "Golden Gate": a name, not a colour
+        found.append((m.start(), m.end(), named_color(m.group(1), word)))
+    for start, end, value in sorted(found):
+        role = _color_role(text, start, end)
+        if role and role not in facts.colors:
+            facts.colors[role] = value
+        elif not role:
+            facts.loose_colors.append(value)
+    for m in _TONE_RE.finditer(text):
+        word = (m.group(1) or m.group(2)).lower()
+        facts.tone = "dark" if word in ("dark", "darker", "black") else "light"
+    for start, end, _ in found:
+        facts.masked.blank(start, end)
+
+
+def _color_role(text: str, start: int, end: int) -> str | None:
+    after = text[end : end + 40]
+    after = re.split(r"[,.;:!?\n]", after, maxsplit=1)[0].lower()
+    for role, pattern in (("bg", _BG_AFTER), ("text", _TEXT_AFTER), ("accent", _ACCENT_AFTER)):
+        if re.match(rf"\s*(?:colou?r(?:ed)?\s*)?(?:{pattern})\b", after):
+            return role
+    before = text[max(0, start - 50) : start]
+    before = re.split(r"[,.;!?\n]", before)[-1].lower()
+    for pattern, role in _ROLE_BEFORE:
+        if re.search(pattern, before):
+            return role
+    return None
+
+
+_EPISODE_RE = re.compile(
+    rf"\b(?:episode|ep\.?|eps\.?)\s*(?:#|no\.?|number|num\.?)?\s*(\d+[a-z]?|{NUMBER_WORD_RE})\b"
+    rf"|(?<![\w&])#(\d+)\b",
+    re.I,
+)
+_SEASON_RE = re.compile(rf"\bseason\s*(?:#|no\.?|number)?\s*(\d+|{NUMBER_WORD_RE})\b", re.I)
+
+
+def _read_episode(facts: PromptFacts) -> None:
+    for regex, attr in ((_EPISODE_RE, "episode"), (_SEASON_RE, "season")):
+        m = regex.search(facts.text)
+        if m:
+            raw = next(g for g in m.groups() if g)
+            number = word_number(raw)
+            setattr(facts, attr, raw if number is None or raw.isdigit() else f"{number:g}")
+            facts.masked.blank(m.start(), m.end())
+
+
+_PEOPLE: tuple[tuple[str, str, bool], ...] = (
+    # (role, cue before the name, lower-case names allowed after this cue)
+    ("host", r"\bhosted by\s+", True),
+    ("host", r"\bwith (?:the |your |our )?host(?:'s)?(?: name)?(?: named| called| is|:)?\s+", True),
+    (
+        "host",
+        r"\bhost(?:'s)? name(?: is|:)?\s+|\bhost(?: named| called| is|:)\s+|\bhost,?\s+(?=[A-Z«])",
+        True,
+    ),
+    ("host", r"\bby host\s+|\bhosts?\s+(?=[A-Z«])", False),
+    ("presenter", r"\bpresented by\s+|\bpresenter(?:'s)?(?: name)?(?: named| is|:)?\s+", True),
+    (
+        "guest",
+        r"\b(?:with (?:special )?)?guests?(?:'s)?(?: name)?(?: named| is|:)?\s+|\bfeaturing\s+|\bfeat\.?\s+|\bft\.?\s+",
+        True,
+    ),
+    (
+        "name",
+        r"\b(?:person|speaker|interviewee|someone|woman|man|expert|ceo|founder)\s+(?:named|called)\s+",
+        True,
+    ),
+    ("name", r"\b(?:speaker|name|person)(?:'s name)?\s*(?:is|:|=)\s*", True),
+)
+
+
+def _read_people(facts: PromptFacts) -> None:
+    for role, cue, allow_lower in _PEOPLE:
+        if role in facts.people:
+            continue
+        for m in re.finditer(cue, facts.text, re.I):
+            got = name_at(facts.text, m.end(), allow_lower=allow_lower)
+            if got:
+                name, end = got
+                facts.people[role] = facts.unmask(name)
+                facts.masked.blank(m.start(), end)
+                break
+
+
+_TITLE_CUE_RE = re.compile(
+    r"\b(?:called|titled|entitled|named|with the (?:title|name)|title(?:d)?\s*(?:is|:|=)|(?:show|podcast|channel|series|brand|company|product) name\s*(?:is|:|=)?)\s*",
+    re.I,
+)
+
+
+def _read_title(facts: PromptFacts) -> None:
+    m = _TITLE_CUE_RE.search(facts.text)
+    if not m:
+        return
+    token = TOKEN_RE.match(facts.text, m.end())
+    if token:
+        facts.title = facts.unmask(token.group(0))
+        facts.masked.blank(m.start(), token.end())
+        return
+    phrase, end = clause_after(facts.text, m.end(), stops=r"hosted|by|about|that|which|where")
+    if phrase:
+        facts.title = facts.unmask(phrase)
+        facts.masked.blank(m.start(), end)
+
+
+_TOPIC_RE = re.compile(
+    r"\b(?:about|explaining|explains|covering|introducing|announcing|on the topic of|regarding|on(?= how\b))\s+",
+    re.I,
+)
+
+
+def _read_topic(facts: PromptFacts) -> None:
+    m = _TOPIC_RE.search(facts.text)
+    if m:
+        phrase, end = clause_after(facts.text, m.end(), stops=r"using|that|which|showing|listing|including")
+        if phrase:
+            facts.topic = facts.unmask(phrase)
+            facts.masked.blank(m.start(), end)
+
+
+_LIST_CUES = (
+    r"bullet points?|bullets?|points?|items?|list|steps?|tips?|reasons?|takeaways?|ingredients?|agenda|"
+    r"topics?|features?|scenes?|lessons?|facts?|benefits?|ideas?|highlights?|data|values?|stages?|phases?|"
+    r"things|ways|rules|goals|results|numbers|figures|stats|sections?|chapters?"
+)
+_LIST_RE = re.compile(
+    rf"\b({_LIST_CUES})\b[^:\n.]{{0,40}}?(?::|—|–|\s-\s)\s*(.+?)(?=(?<![\d.])\.(?=\s|$)|\n|$)", re.I
+)
+_NUMBERED_RE = re.compile(
+    r"(?:^|\s)(?:\(?(\d{1,2})[.)]|(?:scene|step|slide|part)\s+(\d{1,2})\s*[:.)-])\s+", re.I
+)
+_BULLET_LINE_RE = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+(.+?)\s*$", re.M)
+_GENERIC_LIST_RE = re.compile(
+    r"(?:^|[.\n]\s*|\s)([\w ]{2,40}):\s*([^:\n]+?,[^:\n]+?)(?=(?<![\d.])\.(?=\s|$)|\n|$)"
+)
+_STYLE_RE = re.compile(
+    r"\b(?:background|backdrop|accents?|colou?rs?|font|theme|mood|vertical|portrait|landscape|square|seconds?)\b",
+    re.I,
+)
+_NOT_LIST_KEYS = re.compile(
+    r"\b(?:title|name|host|guest|author|quote|colou?rs?|background|accent|tagline|duration)\b", re.I
+)
+
+
+def _read_items(facts: PromptFacts) -> None:
+    text = facts.text
+    lines = _BULLET_LINE_RE.findall(text)
+    if len(lines) >= 2:
+        facts.items = [facts.unmask(x).strip() for x in lines]
+        for m in _BULLET_LINE_RE.finditer(text):
+            facts.masked.blank(m.start(), m.end())
+        return
+    numbered = list(_NUMBERED_RE.finditer(text))
+    if len(numbered) >= 2 and [int(m.group(1) or m.group(2)) for m in numbered[:2]] == [1, 2]:
+        chunks = [
+            text[a.end() : b.start()] for a, b in zip(numbered, [*numbered[1:], None], strict=False) if b
+        ]
+        last_text, _ = _sentence_from(text, numbered[-1].end())
+        facts.items = [facts.unmask(c).strip(" ,;.") for c in [*chunks, last_text] if c.strip(" ,;.")]
+        cue = re.search(rf"\b({_LIST_CUES})\b", text[: numbered[0].start()], re.I)
+        facts.item_cue = cue.group(1).lower() if cue else ("scenes" if numbered[0].group(2) else None)
+        facts.masked.blank(numbered[0].start(), numbered[-1].end() + len(last_text))
+        return
+    m = _LIST_RE.search(text)
+    if m is None:
+        for g in _GENERIC_LIST_RE.finditer(text):
+            if not _NOT_LIST_KEYS.search(g.group(1)):
+                m = g
+                break
+    if m is None:
+        return
+    segment = m.group(2)
+    items = [i for i in split_items(segment) if not _STYLE_RE.search(i)]
+    if items:
+        facts.items = [facts.unmask(i) for i in items]
+        facts.item_cue = m.group(1).strip().lower()
+        pos = m.start(2)
+        for item in items:  # blank each item; styling words left in the list stay readable
+            at = text.find(item, pos, m.end(2))
+            if at >= 0:
+                facts.masked.blank(at, at + len(item))
+                pos = at + len(item)
+
+
+def _sentence_from(text: str, pos: int) -> tuple[str, int]:
+    m = re.compile(r"(.+?)(?=(?<![\d.])\.(?=\s|$)|\n|$)").match(text, pos)
+    return (m.group(1), m.end(1)) if m else ("", pos)
+
+
+def _read_mood(facts: PromptFacts) -> None:
+    low = facts.text.lower()
+    hits = [
+        (m.start(), MOOD_WORDS[m.group(1)])
+        for m in re.finditer(rf"\b({'|'.join(map(re.escape, MOOD_WORDS))})\b", low)
+    ]
+    moods = [mood for _, mood in sorted(hits) if mood not in ("dark", "light")]
+    facts.mood = moods[0] if moods else None
+    if facts.tone is None and any(mood in ("dark", "light") for _, mood in hits):
+        facts.tone = next(mood for _, mood in sorted(hits) if mood in ("dark", "light"))
+
+
+_FONTS: tuple[tuple[str, str], ...] = (
+    (
+        r"\bjetbrains mono\b|\bmonospace\b|\bmono\b|\bcode font\b|\bterminal\b|\btypewriter\b",
+        "JetBrains Mono",
+    ),
+    (r"\bnoto serif\b|(?<!sans[- ])\bserif\b|\bclassic type\b|\beditorial\b", "Noto Serif"),
+    (r"\bnoto sans\b", "Noto Sans"),
+    (r"\binter\b", "Inter"),
+)
+
+
+def _read_font(facts: PromptFacts) -> None:
+    low = facts.text.lower()
+    for pattern, family in _FONTS:
+        if re.search(pattern, low):
+            facts.font = family
+            return
+
+
+def _read_values(facts: PromptFacts) -> None:
+    for m in VALUE_RE.finditer(facts.text):
+        if facts.text[max(0, m.start() - 1) : m.start()] == "«":
+            continue
+        value = re.sub(r"\s+", " ", m.group(1)).strip()
+        if re.fullmatch(r"\d", value) and facts.text[m.end() : m.end() + 1] == ":":
+            continue
+        facts.values.append(value.replace(" percent", "%"))
