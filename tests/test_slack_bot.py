@@ -341,6 +341,28 @@ async def test_refused_upload_is_reported(tmp_path: Path, slack: FakeSlack) -> N
         assert slack.shared == []
 
 
+async def test_expired_response_url_falls_back_to_an_ephemeral_message(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    slack.upload_status = 500
+    slack.expired_responses.add("r1")
+    async with running_bot(tmp_path, slack) as bot:
+        await bot.command(PROMPT, user_id="U0MAYA")
+        (call,) = await eventually(lambda: slack.calls_to("chat.postEphemeral"), "the fallback message")
+    assert call.params["channel"] == "C0LAUNCH" and call.params["user"] == "U0MAYA"
+    assert "Slack refused the upload" in call.params["text"]
+    assert len(slack.responses_to("r1")) == 1  # tried first, answered 404
+
+
+async def test_shutdown_tells_people_their_render_was_interrupted(tmp_path: Path, slack: FakeSlack) -> None:
+    async with running_bot(tmp_path, slack) as bot:
+        ack = await bot.command("--duration 30 a long countdown", key="long")
+        assert "Rendering" in ack.json()["text"]
+    # leaving the block ran the app's shutdown while the 300-frame render was still on its way
+    (message,) = slack.responses_to("long")
+    assert "interrupted" in message["text"] and slack.shared == []
+
+
 async def test_full_queue_is_reported(tmp_path: Path, slack: FakeSlack) -> None:
     async with running_bot(tmp_path, slack, start=False, queue_size=1) as bot:
         html = (Path(__file__).parents[1] / "templates" / "title-card.html").read_text()

@@ -95,9 +95,9 @@ def create_slack_router(
             return Response(status_code=200)
         command, origin = started
         if isinstance(command, CommandProblem):
-            await renderer.tell(origin, messages.problem_message(command.message))
+            renderer.notify(origin, messages.problem_message(command.message))
         elif not settings.slack_bot_token:
-            await renderer.tell(origin, messages.problem_message(_NO_TOKEN))
+            renderer.notify(origin, messages.problem_message(_NO_TOKEN))
         else:
             renderer.start(command, origin, announce=True)
         return Response(status_code=200)

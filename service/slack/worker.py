@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +31,10 @@ from .commands import RenderCommand
 from .outcomes import Failure, describe_failure, describe_upload_error
 
 log = logging.getLogger(__name__)
+
+_INTERRUPTED = messages.failure_message(
+    "Your render was interrupted", "The seekreel server is restarting.", "Run the command again in a minute."
+)
 
 
 @dataclass(frozen=True)
@@ -94,41 +98,41 @@ class SlackRenderer:
         self._options = options
         self._drafts = drafts
         self._public_base_url = public_base_url.rstrip("/") if public_base_url else None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[asyncio.Task[None], Origin | None] = {}
+        """Background work in flight, with whom to tell if a shutdown interrupts it."""
         self._bot_user_id: str | None = None
 
     def start(self, command: RenderCommand, origin: Origin, *, announce: bool = False) -> asyncio.Task[None]:
         """Run `command` in the background; `announce` first tells the person it started (for buttons)."""
-        task = asyncio.create_task(self.run(command, origin, announce=announce))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        return self._spawn(self.run(command, origin, announce=announce), origin)
+
+    def notify(self, origin: Origin, message: messages.Message) -> asyncio.Task[None]:
+        """Send `message` in the background, so a request handler can answer Slack at once."""
+        return self._spawn(self.tell(origin, message), None)
+
+    def _spawn(self, work: Coroutine[Any, Any, None], origin: Origin | None) -> asyncio.Task[None]:
+        task = asyncio.create_task(work)
+        self._tasks[task] = origin
+        task.add_done_callback(lambda done: self._tasks.pop(done, None))
         return task
 
     async def aclose(self) -> None:
-        """Stop renders still in flight (server shutdown); each person is told it was interrupted."""
-        tasks = list(self._tasks)
-        for task in tasks:
+        """Server shutdown: stop renders in flight and tell each person theirs was interrupted."""
+        pending = list(self._tasks.items())
+        for task, _ in pending:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*(task for task, _ in pending), return_exceptions=True)
+        interrupted = [origin for task, origin in pending if origin is not None and task.cancelled()]
+        await asyncio.gather(*(self.tell(origin, _INTERRUPTED) for origin in interrupted))
 
     async def run(self, command: RenderCommand, origin: Origin, *, announce: bool = False) -> None:
-        """The whole pipeline; never raises — every failure becomes a message to the person."""
+        """The whole pipeline; never raises (but for cancellation) — every failure becomes a message."""
         try:
             if announce:
                 await self.tell(origin, messages.ack_message(command))
             await self._render_and_post(command, origin)
         except Failure as failure:
             await self.tell(origin, failure.message)
-        except asyncio.CancelledError:
-            await asyncio.shield(
-                self.tell(
-                    origin,
-                    messages.failure_message(
-                        "Your render was interrupted", "The server restarted.", "Run the command again."
-                    ),
-                )
-            )
-            raise
         except Exception as exc:
             log.exception("Slack render of %r failed", command.prompt[:80])
             await self.tell(origin, describe_failure(exc))
