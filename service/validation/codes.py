@@ -43,6 +43,7 @@ CODES: dict[str, Severity] = {
     "placeholder-in-script": "warning",
     # Runtime (in the sandbox)
     "page-error": "error",
+    "load-timeout": "error",
     "seek-timeout": "error",
     "page-crashed": "error",
     "runtime-timeout": "error",

@@ -34,6 +34,8 @@ from .limits import ValidationLimits
 log = logging.getLogger("seekreel.validation")
 _LINE_SUFFIX = re.compile(r"\s*\(line (\d+)\)$")
 """The sandbox ends a page error's message with the document line it happened on."""
+_LOAD_TIMEOUT = re.compile(r"did not finish loading")
+"""How the sandbox words a load that ran out of time (it reports it as an error without a time)."""
 
 
 async def check_runtime(
@@ -65,13 +67,22 @@ async def check_runtime(
 def findings_from_probe(result: ProbeResult, times: list[float], limits: ValidationLimits) -> list[Finding]:
     out: list[Finding] = []
     for message, t in dict.fromkeys((e.message.strip(), e.time) for e in result.errors):
+        if t is None and _LOAD_TIMEOUT.search(message):
+            out.append(
+                finding(
+                    "load-timeout",
+                    f"the page did not finish loading within {limits.load_timeout:g} s (an endless loop "
+                    "or heavy work in a script at load?); make loading quick",
+                )
+            )
+            continue
         when = f"at t={t:.2f} s" if t is not None else "while loading"
         m = _LINE_SUFFIX.search(message)
         out.append(
             finding(
                 "page-error",
-                f"uncaught error {when}: {_LINE_SUFFIX.sub('', message)}; fix the script so the page "
-                "loads and every seek runs cleanly",
+                f"error {when}: {_LINE_SUFFIX.sub('', message)}; fix the script so the page loads and "
+                "every seek runs cleanly",
                 int(m.group(1)) if m else None,
             )
         )

@@ -1,0 +1,131 @@
+"""Runtime validation in the real sandbox: errors with their times, stuck seeks, frozen frames."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sandbox import BrowserPool
+from service.validation import ValidationLimits, validate
+from service.validation.runtime import sample_times
+
+LIMITS = ValidationLimits(seek_timeout=1.0, load_timeout=10.0, runtime_timeout=60.0)
+
+
+def page(render_body: str, *, extra: str = "") -> str:
+    """A 2 s composition whose render(t) runs `render_body` (a box moves unless it is replaced)."""
+    return f"""<!doctype html>
+<html data-duration="2" data-aspect="16:9" data-fps="10">
+<head><style>body {{ margin: 0; background: #111 }} #box {{ position: absolute; width: 200px; height: 200px; background: orange }}</style></head>
+<body><div id="box"></div>
+<script>
+const box = document.getElementById('box');
+function render(t) {{
+  {render_body}
+}}
+addEventListener('hf-seek', e => render(e.detail.time));
+render(0);
+{extra}
+</script>
+</body></html>
+"""
+
+
+MOVING = "box.style.left = (100 + t * 600) + 'px';"
+
+
+def test_a_good_page_passes(run) -> None:
+    report = run(validate(page(MOVING), limits=LIMITS))
+    assert report.ok and report.findings == []
+
+
+def test_an_error_after_half_a_second_is_reported_with_its_time(run) -> None:
+    html = page("if (t > 0.5) throw new Error('broke at ' + t.toFixed(1));\n  " + MOVING)
+    report = run(validate(html, limits=LIMITS))
+    assert not report.ok
+    errors = [f for f in report.findings if f.code == "page-error"]
+    assert errors and all(f.severity == "error" for f in errors)
+    times = [float(m.group(1)) for f in errors if (m := re.search(r"at t=([\d.]+) s", f.message))]
+    assert len(times) == len(errors) and min(times) > 0.5
+    assert "broke at" in errors[0].message
+    throw_line = html[: html.index("throw new Error")].count("\n") + 1
+    assert errors[0].line == throw_line
+
+
+def test_an_error_while_loading(run) -> None:
+    report = run(validate(page(MOVING, extra="notDefinedAnywhere();"), limits=LIMITS))
+    (f,) = report.findings
+    assert f.code == "page-error" and "while loading" in f.message and "notDefinedAnywhere" in f.message
+
+
+def test_an_endless_loop_in_the_seek_handler_times_out(run) -> None:
+    html = page("if (t > 0.5) { while (true) {} }\n  " + MOVING)
+    report = run(validate(html, limits=LIMITS))
+    (f,) = report.findings
+    assert f.code == "seek-timeout" and f.severity == "error"
+    assert "within 1 s" in f.message and re.search(r"t=\d", f.message)
+
+
+def test_an_endless_loop_at_load(run) -> None:
+    limits = ValidationLimits(seek_timeout=1.0, load_timeout=2.0)
+    report = run(validate(page("while (true) {}"), limits=limits))
+    (f,) = report.findings
+    assert f.code == "load-timeout" and "within 2 s" in f.message
+
+
+def test_a_page_where_nothing_moves(run) -> None:
+    report = run(validate(page("box.style.left = '100px';"), limits=LIMITS))
+    (f,) = report.findings
+    assert f.code == "frames-static" and f.severity == "error"
+
+
+def test_runtime_runs_only_when_static_passed(run) -> None:
+    # The endless loop would cost a seek timeout; the static error stops before the browser.
+    html = page("while (true) {}", extra="setTimeout(() => {}, 10);")
+    report = run(validate(html, limits=LIMITS))
+    assert [f.code for f in report.findings] == ["timer-call"]
+
+
+def test_runtime_can_be_turned_off(run) -> None:
+    report = run(validate(page("box.style.left = '100px';"), limits=LIMITS, runtime=False))
+    assert report.ok and report.findings == []
+
+
+def test_a_shared_pool_is_used_and_survives_a_stuck_page(run) -> None:
+    async def scenario() -> list[list[str]]:
+        async with BrowserPool(1) as pool:
+            stuck = await validate(page("if (t > 0.5) { while (true) {} }"), limits=LIMITS, pool=pool)
+            good = await validate(page(MOVING), limits=LIMITS, pool=pool)
+        return [[f.code for f in stuck.findings], [f.code for f in good.findings]]
+
+    assert run(scenario()) == [["seek-timeout"], []]
+
+
+def test_no_browser_is_a_warning_not_a_crash(run) -> None:
+    async def scenario():
+        async with BrowserPool(1, browser="/nonexistent/chromium") as pool:
+            return await validate(page(MOVING), limits=LIMITS, pool=pool)
+
+    report = run(scenario())
+    (f,) = report.findings
+    assert f.code == "runtime-unavailable" and f.severity == "warning" and report.ok
+
+
+def test_the_whole_check_has_a_budget(run) -> None:
+    report = run(validate(page(MOVING), limits=ValidationLimits(runtime_timeout=0.001)))
+    assert [f.code for f in report.findings] == ["runtime-timeout"]
+
+
+@pytest.mark.parametrize(
+    ("duration", "fps", "expected"),
+    [
+        (2.0, 10.0, [0.0, 0.5, 1.0, 1.4, 1.9]),
+        (0.1, 10.0, [0.0]),
+        (0.3, 10.0, [0.0, 0.1, 0.2]),
+    ],
+)
+def test_sample_times_are_frame_times_from_first_to_last(
+    duration: float, fps: float, expected: list[float]
+) -> None:
+    assert sample_times(duration, fps, 5) == pytest.approx(expected)
