@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sandbox import CANONICAL_SIZES, declared_variables, root_attributes
+from service.settings import get_settings
 
 from .hf_document import format_seconds, set_root_attributes, set_variable_defaults
 from .palette import MOODS, contrast, is_dark, luminance, mix, normalize_css_color, readable_text, saturation
@@ -118,7 +119,7 @@ def _duration(explicit: float | None, from_prompt: float | None, suggested: obje
             )
         return value
     if from_prompt is not None:
-        return min(MAX_DURATION, max(1.0, from_prompt))
+        return min(get_settings().max_duration, max(1.0, from_prompt))
     return float(suggested())  # type: ignore[operator]
 
 

@@ -323,16 +323,13 @@ _LIST_CUES = (
     r"topics?|features?|scenes?|lessons?|facts?|benefits?|ideas?|highlights?|data|values?|stages?|phases?|"
     r"things|ways|rules|goals|results|numbers|figures|stats|sections?|chapters?"
 )
-_LIST_RE = re.compile(
-    rf"\b({_LIST_CUES})\b[^:\n.]{{0,40}}?(?::|—|–|\s-\s)\s*(.+?)(?=(?<![\d.])\.(?=\s|$)|\n|$)", re.I
-)
+_LIST_RE = re.compile(rf"\b({_LIST_CUES})\b[^:\n.]{{0,40}}?(?::|—|–|\s-\s)\s*(.+?)(?=\.(?=\s|$)|\n|$)", re.I)
 _NUMBERED_RE = re.compile(
     r"(?:^|\s)(?:\(?(\d{1,2})[.)]|(?:scene|step|slide|part)\s+(\d{1,2})\s*[:.)-])\s+", re.I
 )
 _BULLET_LINE_RE = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+(.+?)\s*$", re.M)
-_GENERIC_LIST_RE = re.compile(
-    r"(?:^|[.\n]\s*|\s)([\w ]{2,40}):\s*([^:\n]+?,[^:\n]+?)(?=(?<![\d.])\.(?=\s|$)|\n|$)"
-)
+_GENERIC_LIST_RE = re.compile(r"(?:^|[.\n]\s*|\s)([\w ]{2,40}):\s*([^:\n]+?,[^:\n]+?)(?=\.(?=\s|$)|\n|$)")
+_SEPARATED_RE = re.compile(r"(^|[.\n:]\s*)([^.:\n;|]+(?:[;|][^.:\n;|]+){2,})")
 _STYLE_RE = re.compile(
     r"\b(?:background|backdrop|accents?|colou?rs?|font|theme|mood|vertical|portrait|landscape|square|seconds?)\b",
     re.I,
@@ -368,6 +365,8 @@ def _read_items(facts: PromptFacts) -> None:
                 m = g
                 break
     if m is None:
+        m = _SEPARATED_RE.search(text)
+    if m is None:
         return
     segment = m.group(2)
     items = [i for i in split_items(segment) if not _STYLE_RE.search(i)]
@@ -383,7 +382,7 @@ def _read_items(facts: PromptFacts) -> None:
 
 
 def _sentence_from(text: str, pos: int) -> tuple[str, int]:
-    m = re.compile(r"(.+?)(?=(?<![\d.])\.(?=\s|$)|\n|$)").match(text, pos)
+    m = re.compile(r"(.+?)(?=\.(?=\s|$)|\n|$)").match(text, pos)
     return (m.group(1), m.end(1)) if m else ("", pos)
 
 
