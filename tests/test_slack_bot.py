@@ -200,6 +200,15 @@ async def test_help_empty_and_over_long_prompts_get_helpful_answers(tmp_path: Pa
         assert slack.request_count() == 0 and bot.store.count_jobs(list(JobStatus)) == 0
 
 
+async def test_without_a_bot_token_the_command_says_so_instead_of_rendering(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    async with running_bot(tmp_path, slack, slack_bot_token=None) as bot:
+        reply = (await bot.command(PROMPT)).json()
+        assert reply["response_type"] == "ephemeral" and "SLACK_BOT_TOKEN is not set" in reply["text"]
+        assert bot.store.count_jobs(list(JobStatus)) == 0
+
+
 # ---- the happy path --------------------------------------------------------------------------
 
 

@@ -5,20 +5,19 @@ Kept apart from the worker so the worker depends only on "a prompt in, HTML and 
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..generation.loop import GenerationRequest, generate_composition
+from ..jobs import JobManager
 from ..settings import Settings
 from .commands import RenderCommand
 from .worker import Compose, Composed
 
 
-def generation_composer(settings: Settings, jobs: Any) -> Compose:
+def generation_composer(settings: Settings, jobs: JobManager) -> Compose:
     """The configured provider and the repair loop; runtime checks use the job manager's warm browsers."""
 
     async def compose(command: RenderCommand) -> Composed:
         request = GenerationRequest(prompt=command.prompt, duration=command.duration, aspect=command.aspect)
-        result = await generate_composition(request, settings=settings, pool=getattr(jobs, "pool", None))
+        result = await generate_composition(request, settings=settings, pool=jobs.pool)
         return Composed(
             ok=result.ok,
             html=result.html or "",

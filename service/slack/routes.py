@@ -17,38 +17,30 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException
 from fastapi.responses import JSONResponse, Response
 from slack_sdk import WebClient
 
+from ..jobs import JobManager
 from ..settings import Settings
 from . import messages
 from .commands import MAX_PROMPT_CHARS, CommandProblem, HelpCommand, RenderCommand, parse_command
 from .compose import generation_composer
 from .signature import SlackRequestVerifier, verified_body
-from .worker import Compose, DraftSaver, Origin, SlackRenderer
+from .worker import Origin, SlackRenderer
 
 RENDER_MESSAGE_SHORTCUT = "render_message"
 """callback_id of the message shortcut "Render this message" (see slack-manifest.yml)."""
 
 
-def create_slack_router(
-    settings: Settings,
-    jobs: Any,
-    *,
-    compose: Compose | None = None,
-    client: WebClient | None = None,
-) -> APIRouter:
-    """The router for `seekreel serve`. `jobs` is the service's JobManager (its store keeps drafts).
-
-    `compose` (prompt → composition) defaults to the generation loop with the configured provider.
-    """
+def create_slack_router(settings: Settings, jobs: JobManager) -> APIRouter:
+    """The router for `seekreel serve`: renders go through `jobs`, drafts into its store, compositions
+    come from the generation loop with the configured provider."""
     if not settings.slack_signing_secret:
         raise ValueError("the Slack bot needs SLACK_SIGNING_SECRET (from the app's Basic Information page)")
     verifier = SlackRequestVerifier(settings.slack_signing_secret)
-    drafts: DraftSaver | None = getattr(jobs, "store", None)
     renderer = SlackRenderer(
-        client=client or make_client(settings),
-        compose=compose or generation_composer(settings, jobs),
+        client=make_client(settings),
+        compose=generation_composer(settings, jobs),
         jobs=jobs,
         options=jobs.render_options(resolution=settings.slack_resolution, fps=settings.slack_fps),
-        drafts=drafts,
+        drafts=jobs.store,
         public_base_url=settings.public_base_url,
     )
     max_prompt = min(MAX_PROMPT_CHARS, settings.max_prompt_chars)
@@ -61,7 +53,9 @@ def create_slack_router(
     router = APIRouter(prefix="/slack", tags=["slack"], lifespan=lifespan)
     signed_body = Depends(verified_body(verifier))
 
-    @router.post("/commands", summary="Slack slash command `/render`")
+    @router.post(
+        "/commands", summary="Slack slash command `/render`", openapi_extra=_form_body(_COMMAND_FIELDS)
+    )
     async def slack_command(body: bytes = signed_body) -> JSONResponse:
         """Answers within Slack's 3 s: help, a problem with the command, or "rendering…" (the job runs after)."""
         form = _form(body)
@@ -86,7 +80,11 @@ def create_slack_router(
         renderer.start(command, origin)
         return JSONResponse(messages.ack_message(command))
 
-    @router.post("/interactions", summary="Slack interactivity: buttons and the message shortcut")
+    @router.post(
+        "/interactions",
+        summary="Slack interactivity: buttons and the message shortcut",
+        openapi_extra=_form_body({"payload": "the interaction as JSON (block_actions or message_action)"}),
+    )
     async def slack_interaction(body: bytes = signed_body) -> Response:
         """ "Render again" clicks and "Render this message" shortcuts start a render; other actions are acked."""
         payload = _payload(body)
@@ -115,6 +113,36 @@ _NO_TOKEN = (
     "The bot can't post videos yet: SLACK_BOT_TOKEN is not set on the seekreel server. "
     "Ask whoever runs it to add the app's Bot User OAuth Token."
 )
+
+
+_COMMAND_FIELDS = {
+    "text": "what follows /render: `[--duration S] [--aspect W:H] prompt`, or `help`",
+    "channel_id": "where the video is posted",
+    "user_id": "who asked (gets the ephemeral messages)",
+    "response_url": "where failures are reported",
+    "command": "the command's name, e.g. /render",
+}
+
+
+def _form_body(fields: dict[str, str]) -> dict[str, Any]:
+    """OpenAPI for a body the route reads raw (it must, to check the signature): Slack's form fields."""
+    properties = {name: {"type": "string", "description": text} for name, text in fields.items()}
+    schema = {"type": "object", "properties": properties}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": schema}},
+        },
+        "parameters": [
+            {"name": "X-Slack-Signature", "in": "header", "required": True, "schema": {"type": "string"}},
+            {
+                "name": "X-Slack-Request-Timestamp",
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string"},
+            },
+        ],
+    }
 
 
 def _form(body: bytes) -> dict[str, str]:
