@@ -145,12 +145,8 @@ class _Lexer:
             if ch == quote:
                 i += 1
                 break
-            if ch == "\\":
-                text, i = _escape(src, i)
-                parts.append(text)
-            else:
-                parts.append(ch)
-                i += 1
+            text, i = _char(src, i)
+            parts.append(text)
         self._emit("string", "".join(parts), start, i)
         self.i = i
 
@@ -168,12 +164,8 @@ class _Lexer:
                 self.braces.append("${")
                 self.i = i + 2
                 return
-            if ch == "\\":
-                text, i = _escape(src, i)
-                parts.append(text)
-            else:
-                parts.append(ch)
-                i += 1
+            text, i = _char(src, i)
+            parts.append(text)
         self.out.problems.append((pos, "a template literal (`…`) is never closed"))
         self._emit("template" if head else "template-tail", "".join(parts), pos, n)
         self.i = n
@@ -216,6 +208,11 @@ class _Lexer:
         self._emit("regex", src[start:i], start, i)
         self.i = i
         return True
+
+
+def _char(src: str, i: int) -> tuple[str, int]:
+    """One character of a string or template literal, escapes decoded; returns (text, next offset)."""
+    return _escape(src, i) if src[i] == "\\" else (src[i], i + 1)
 
 
 def _escape(src: str, i: int) -> tuple[str, int]:

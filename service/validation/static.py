@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 
 from bs4 import BeautifulSoup, Comment, Doctype, Tag
 
-from sandbox.composition import PLACEHOLDER_RE, parse_composition
+from sandbox.composition import PLACEHOLDER_RE, declared_variables, parse_composition
 from sandbox.errors import CompositionError
 
 from .assets import element_urls, url_finding
@@ -70,7 +70,7 @@ def check_static(
     report = check_scripts(scripts)
     out.extend(report.findings)
     out.extend(_seek_listener(report))
-    out.extend(_urls(tags, src, variables, soup))
+    out.extend(_urls(tags, src, variables))
     out.extend(_meta_refresh(tags, src))
     out.extend(check_variables(src, soup, variables, script_spans=script_spans, raw_spans=raw_spans))
     if not any(f.code in _COMPOSITION_CODES for f in out):
@@ -186,10 +186,8 @@ def _seek_listener(report: ScriptReport) -> list[Finding]:
     return out
 
 
-def _urls(
-    tags: list[Tag], src: Source, variables: Mapping[str, object] | None, soup: BeautifulSoup
-) -> list[Finding]:
-    values = _known_values(soup, variables)
+def _urls(tags: list[Tag], src: Source, variables: Mapping[str, object] | None) -> list[Finding]:
+    values = _known_values(src.text, variables)
     out: list[Finding] = []
     for tag in tags:
         if tag.name == "style":
@@ -211,17 +209,12 @@ def _urls(
     return out
 
 
-def _known_values(soup: BeautifulSoup, variables: Mapping[str, object] | None) -> dict[str, str]:
-    """Placeholder values known statically: the block's defaults, then the request's."""
-    values: dict[str, str] = {}
-    block = soup.find("script", attrs={"id": "hf-variables"})
-    if isinstance(block, Tag):
-        try:
-            data = json.loads(block.get_text())
-        except ValueError:
-            data = None
-        if isinstance(data, dict):
-            values.update({str(k): str(v) for k, v in data.items()})
+def _known_values(html: str, variables: Mapping[str, object] | None) -> dict[str, str]:
+    """Placeholder values known statically, read as the renderer reads them: defaults, then the request's."""
+    try:
+        values = declared_variables(html)
+    except CompositionError:
+        values = {}  # invalid-variables reports it
     values.update({k: str(v) for k, v in (variables or {}).items()})
     return values
 
