@@ -249,6 +249,7 @@ async def test_command_uploads_a_playable_mp4_of_the_prompts_video(tmp_path: Pat
 async def test_render_again_button_renders_the_same_prompt_into_the_thread(
     tmp_path: Path, slack: FakeSlack
 ) -> None:
+    slack.rate_limit_once.add("chat.postMessage")  # the card is retried after Retry-After
     async with running_bot(tmp_path, slack, public_base_url=None) as bot:
         value = encode_command(RenderCommand("a countdown from 3 to 1", duration=1.0))
         click = button_click(
@@ -264,7 +265,8 @@ async def test_render_again_button_renders_the_same_prompt_into_the_thread(
         assert decode_mp4(shared.data, tmp_path) == ((320, 180), 10)
         (announce,) = slack.responses_to("again")
         assert announce["response_type"] == "ephemeral" and "Rendering" in announce["text"]
-        card = (await eventually(lambda: slack.calls_to("chat.postMessage"), "the result card"))[0].params
+        posts = await eventually(lambda: slack.calls_to("chat.postMessage")[1:], "the result card, retried")
+        card = posts[0].params
         assert card["thread_ts"] == "1700000000.000100"
         # no public URL configured → no editor link, only "Render again"
         assert [b["action_id"] for b in card["blocks"][-1]["elements"]] == [RENDER_AGAIN_ACTION]
@@ -338,6 +340,7 @@ async def test_bot_not_in_channel_is_told_through_response_url(
         (message,) = await eventually(lambda: slack.responses_to("private"), "the failure message")
         assert message["response_type"] == "ephemeral"
         assert says in message["text"] and f"/invite <@{slack.bot_user_id}>" in message["text"]
+        assert "`/invite" not in message["text"]  # a mention inside code would show as raw markup
         assert slack.shared == [] and slack.calls_to("files.completeUploadExternal")
 
 
@@ -400,7 +403,7 @@ async def test_composition_that_never_validates_reports_the_findings(
         assert len(model.chat_requests) == 2
     text = message["text"]
     assert "couldn't make a valid video" in text and "After 2 attempts" in text
-    assert "`" in text and "fix the last attempt in the editor" in text
+    assert "`missing-seek-listener`" in text and "fix the last attempt in the editor" in text
     assert slack.shared == [] and slack.calls_to("files.getUploadURLExternal") == []
 
 

@@ -15,6 +15,7 @@ from ..generation.loop import InvalidRequest
 from ..generation.providers import ProviderError
 from ..storage import Job, JobStatus
 from . import messages
+from .messages import escape
 
 MAX_FINDINGS_SHOWN = 3
 
@@ -32,7 +33,8 @@ class Failure(Exception):
     ) -> Failure:
         errors = [f for f in findings if f.get("severity", "error") == "error"] or findings
         lines = [
-            f"• `{f.get('code', '?')}` {f.get('message', '')}".rstrip() for f in errors[:MAX_FINDINGS_SHOWN]
+            f"• `{f.get('code', '?')}` {escape(str(f.get('message', '')))}"
+            for f in errors[:MAX_FINDINGS_SHOWN]
         ]
         if len(errors) > MAX_FINDINGS_SHOWN:
             lines.append(f"• …and {len(errors) - MAX_FINDINGS_SHOWN} more")
@@ -54,7 +56,7 @@ class Failure(Exception):
         hint = (
             f"<{editor_url}|Open it in the editor> to fix it, or try again." if editor_url else "Try again."
         )
-        return cls(messages.failure_message(what, reason, hint))
+        return cls(messages.failure_message(what, escape(reason), hint))
 
     @classmethod
     def job_failed(cls, job: Job, editor_url: str | None) -> Failure:
@@ -71,13 +73,13 @@ def describe_upload_error(exc: Exception, bot: str) -> messages.Message:
         return messages.failure_message(
             "I can't post the video here",
             "I'm not a member of this channel.",
-            f"Invite me with `/invite {bot}` and run the command again.",
+            f"Invite me with /invite {bot} and run the command again.",
         )
     if code == "channel_not_found":
         return messages.failure_message(
             "I can't post the video in this conversation",
             "It is a private channel or a direct message I'm not part of.",
-            f"Add me to the channel (`/invite {bot}`), or use the command in a channel I'm in.",
+            f"Add me to the channel (/invite {bot}), or use the command in a channel I'm in.",
         )
     if code == "is_archived":
         return messages.failure_message("I can't post the video here", "This channel is archived.")
@@ -94,26 +96,28 @@ def describe_upload_error(exc: Exception, bot: str) -> messages.Message:
     elif isinstance(exc, URLError):
         why = f"Slack could not be reached ({exc.reason})."
     else:
-        why = str(exc) or type(exc).__name__
+        why = escape(str(exc) or type(exc).__name__)
     return messages.failure_message("Slack refused the upload", why, "Try again in a minute.")
 
 
 def describe_failure(exc: BaseException) -> messages.Message:
     """Anything unexpected: still a clear answer, with the details left in the server log."""
     if isinstance(exc, SlackClientError):
-        return messages.failure_message("Slack refused a request", str(exc), "Try again in a minute.")
+        return messages.failure_message("Slack refused a request", escape(str(exc)), "Try again in a minute.")
     if isinstance(exc, ProviderError):
         hint = (
             "Try again in a minute."
             if exc.transient
             else "Ask whoever runs seekreel to check its model settings."
         )
-        return messages.failure_message("The model could not write your video", str(exc), hint)
+        return messages.failure_message("The model could not write your video", escape(str(exc)), hint)
     if isinstance(exc, InvalidRequest):
-        return messages.failure_message("That request can't be rendered", str(exc), "Type `/render help`.")
+        return messages.failure_message(
+            "That request can't be rendered", escape(str(exc)), "Type `/render help`."
+        )
     first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
     return messages.failure_message(
         "Something went wrong while making your video",
-        first_line,
+        escape(first_line),
         "Try again; if it keeps happening, the server log has the details.",
     )

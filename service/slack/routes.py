@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Depends, FastAPI, HTTPException
 from fastapi.responses import JSONResponse, Response
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from ..jobs import JobManager
 from ..settings import Settings
@@ -106,7 +107,9 @@ def create_slack_router(settings: Settings, jobs: JobManager) -> APIRouter:
 def make_client(settings: Settings) -> WebClient:
     """The Web API client: the bot token, and `SLACK_API_URL` or the SDK's own default base URL."""
     base_url = settings.slack_api_url or WebClient.BASE_URL
-    return WebClient(token=settings.slack_bot_token, base_url=base_url.rstrip("/") + "/", timeout=120)
+    client = WebClient(token=settings.slack_bot_token, base_url=base_url.rstrip("/") + "/", timeout=120)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))  # honours Retry-After
+    return client
 
 
 _NO_TOKEN = (

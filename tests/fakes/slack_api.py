@@ -3,8 +3,8 @@
 It speaks Slack's wire protocol (form or JSON bodies, `Authorization: Bearer`, `{"ok": false,
 "error": …}` answers with HTTP 200) so the real `slack_sdk` clients talk to it unchanged through
 their base URL. It records every call; tests inspect the records. Failures are switched on per
-channel (`not_in_channel`, `missing_channels`), for uploads (`upload_status`) and for response URLs
-(`expired_responses`).
+channel (`not_in_channel`, `missing_channels`), for uploads (`upload_status`), for response URLs
+(`expired_responses`) and as rate limits (`rate_limit_once`).
 
 Also here: `sign` and the request builders, which sign exactly as Slack does.
 """
@@ -60,6 +60,8 @@ class FakeSlack:
     missing_channels: set[str] = field(default_factory=set)
     upload_status: int = 200
     expired_responses: set[str] = field(default_factory=set)
+    rate_limit_once: set[str] = field(default_factory=set)
+    """Methods answered once with HTTP 429 `ratelimited` (Retry-After: 0), then normally."""
     calls: list[ApiCall] = field(default_factory=list)
     shared: list[SharedFile] = field(default_factory=list)
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -146,6 +148,13 @@ class FakeSlack:
             self.calls.append(ApiCall(method, params, token))
         if token != self.token:
             return _error("not_authed" if not token else "invalid_auth")
+        with self._lock:
+            limited = method in self.rate_limit_once
+            self.rate_limit_once.discard(method)
+        if limited:
+            return JSONResponse(
+                {"ok": False, "error": "ratelimited"}, status_code=429, headers={"Retry-After": "0"}
+            )
         handler = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
