@@ -472,11 +472,24 @@ def test_urls_that_load_nothing(where: str, markup: str) -> None:
     assert codes(doc(**{where: markup})) == []
 
 
-def test_placeholder_in_a_url_is_checked_with_its_value() -> None:
-    block = '<script type="application/json" id="hf-variables">{"LOGO": "https://example.com/l.png"}</script>'
-    html = doc(head=block, body='<img src="{{$LOGO}}" alt="">')
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<img src="{{$LOGO}}" alt="">',
+        '<div style="background: {{$BG}}"></div>',
+        "<style>\nb { background: {{$BG}} }\n</style>",
+    ],
+)
+def test_placeholders_in_urls_are_checked_with_their_values(markup: str) -> None:
+    block = _vars('{"LOGO": "https://example.com/l.png", "BG": "url(https://example.com/bg.jpg)"}')
+    html = doc(head=block, body=markup)
     assert codes(html) == ["external-url"]
-    assert codes(html, variables={"LOGO": "data:image/png;base64,AA=="}) == []
+    inline = {"LOGO": "data:image/png;base64,AA==", "BG": "url(data:image/png;base64,AA==)"}
+    assert codes(html, variables=inline) == []
+
+
+def test_noscript_content_is_never_loaded() -> None:
+    assert codes(doc(body='<noscript><img src="https://example.com/pixel.gif" alt=""></noscript>')) == []
 
 
 # -- variables ----------------------------------------------------------------------------------

@@ -6,10 +6,14 @@ src=…>'`), so both judge URLs the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
+
+from sandbox.fonts import FAMILIES
 
 from .codes import finding
 from .css import css_urls
@@ -40,24 +44,28 @@ class UrlRef:
     role: Role = "load"
 
 
-def element_urls(tag: Tag) -> list[UrlRef]:
-    """Every URL in the tag's attributes that the browser could fetch or follow."""
+def element_urls(tag: Tag, resolve: Callable[[str], str] = str) -> list[UrlRef]:
+    """Every URL in the tag's attributes that the browser could fetch or follow.
+
+    `resolve` maps each attribute value first (placeholders → their values)."""
     refs: list[UrlRef] = []
-    for name, value in tag.attrs.items():
-        if not isinstance(value, str):
+    for name, raw in tag.attrs.items():
+        if not isinstance(raw, str):
             continue
-        attr = name.lower()
+        value, attr = resolve(raw), name.lower()
         if attr in ("src", "poster", "background") or (attr == "data" and tag.name == "object"):
-            refs.append(UrlRef(value, attr, attr))
+            refs.append(UrlRef(value, f"<{tag.name}> {attr}", attr))
         elif attr in ("href", "xlink:href"):
             role: Role = "link" if tag.name in _LINK_TAGS else "target" if tag.name == "base" else "load"
             refs.append(UrlRef(value, f"<{tag.name}> {attr}", attr, role=role))
         elif attr in ("action", "formaction"):
-            refs.append(UrlRef(value, attr, attr, role="target"))
+            refs.append(UrlRef(value, f"<{tag.name}> {attr}", attr, role="target"))
         elif attr in _SRCSET_ATTRS:
-            refs.extend(UrlRef(u, attr, attr, value.find(u)) for u in srcset_urls(value))
+            refs.extend(UrlRef(u, f"<{tag.name}> {attr}", attr, value.find(u)) for u in srcset_urls(value))
         elif attr in _CSS_URL_ATTRS and "(" in value:
-            refs.extend(UrlRef(u, f"{attr}= url()", attr, off) for off, u in css_urls(value))
+            refs.extend(
+                UrlRef(u, f'a url() in <{tag.name} {attr}="…">', attr, off) for off, u in css_urls(value)
+            )
         elif attr == "srcdoc" and tag.name == "iframe":
             refs.extend(UrlRef(r.url, f"iframe srcdoc {r.where}", attr) for r in markup_urls(value))
     return refs
@@ -77,6 +85,20 @@ def markup_urls(html: str) -> list[UrlRef]:
     return refs
 
 
+def instead_of(url: str) -> str:
+    """What to do instead of loading this URL (fonts and scripts have better answers than data: URLs)."""
+    try:
+        path = urlsplit(url.strip()).path.lower()
+    except ValueError:
+        path = url.lower()
+    if "fonts." in url.lower() or path.endswith((".woff", ".woff2", ".ttf", ".otf")):
+        names = ", ".join(f"'{f.name}'" for f in FAMILIES)
+        return f"use a bundled font by name instead (font-family: {names})"
+    if path.endswith((".js", ".mjs")):
+        return "put the code in an inline <script> instead"
+    return "inline it as a data: URL (or draw it with CSS/SVG), or supply it as an asset"
+
+
 def url_finding(url: str, where: str, role: Role, line: int | None) -> Finding | None:
     """The finding a URL deserves in its role, or None when it is fine (data:, blob:, #fragment …)."""
     kind = classify_url(url)
@@ -89,8 +111,7 @@ def url_finding(url: str, where: str, role: Role, line: int | None) -> Finding |
             )
         return finding(
             "external-url",
-            f"{where} refers to {short(url)}, which can never load (the renderer has no network); "
-            "inline it as a data: URL or supply it as an asset",
+            f"{where} refers to {short(url)}, which can never load (the renderer has no network); {instead_of(url)}",
             line,
         )
     if kind == "relative" and role == "load":

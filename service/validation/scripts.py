@@ -16,7 +16,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .assets import Role, UrlRef, markup_urls, url_finding
+from .assets import Role, UrlRef, instead_of, markup_urls, url_finding
 from .codes import finding
 from .css import css_urls
 from .findings import Finding
@@ -484,7 +484,7 @@ class _Checker:
                 self.add(
                     "external-url",
                     f"{what} is given `{t.value}`, which holds {short(url)}; that URL can never load "
-                    "(the renderer has no network): inline it as a data: URL or supply it as an asset",
+                    f"(the renderer has no network): {instead_of(url)}",
                     j,
                 )
             elif urls and t.kind in ("string", "template", "template-head") and _is_external(t.value):

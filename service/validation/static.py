@@ -188,25 +188,26 @@ def _seek_listener(report: ScriptReport) -> list[Finding]:
 
 def _urls(tags: list[Tag], src: Source, variables: Mapping[str, object] | None) -> list[Finding]:
     values = _known_values(src.text, variables)
-    out: list[Finding] = []
+
+    def resolve(text: str) -> str:
+        return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+    out: list[Finding | None] = []
     for tag in tags:
+        if tag.find_parent("noscript"):
+            continue  # scripts run, so <noscript> content is never rendered
         if tag.name == "style":
             start = src.tag_end(tag) or 0
-            for off, url in css_urls(tag.get_text()):
-                if f := url_finding(
-                    _resolve(url, values), "a <style> url()", "load", src.line_of(start + off)
-                ):
-                    out.append(f)
-        for ref in element_urls(tag):
-            url = _resolve(ref.url, values)
-            if "{{$" in url:
+            for off, url in css_urls(resolve(tag.get_text())):
+                out.append(url_finding(url, "a <style> url()", "load", src.line_of(start + off)))
+        for ref in element_urls(tag, resolve):
+            if "{{$" in ref.url:
                 continue  # its value is unknown here (missing-variable says so)
             line = src.attr_line(tag, ref.attr) if ref.attr else src.line_of(src.tag_start(tag) or 0)
             if line is not None and ref.attr:
-                line += str(tag.get(ref.attr, ""))[: ref.offset].count("\n")
-            if f := url_finding(url, ref.where, ref.role, line):
-                out.append(f)
-    return out
+                line += resolve(str(tag.get(ref.attr, "")))[: ref.offset].count("\n")
+            out.append(url_finding(ref.url, ref.where, ref.role, line))
+    return [f for f in out if f is not None]
 
 
 def _known_values(html: str, variables: Mapping[str, object] | None) -> dict[str, str]:
@@ -217,10 +218,6 @@ def _known_values(html: str, variables: Mapping[str, object] | None) -> dict[str
         values = {}  # invalid-variables reports it
     values.update({k: str(v) for k, v in (variables or {}).items()})
     return values
-
-
-def _resolve(text: str, values: dict[str, str]) -> str:
-    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def _meta_refresh(tags: list[Tag], src: Source) -> list[Finding]:
