@@ -525,9 +525,15 @@ def test_invalid_variables(block: str, needle: str) -> None:
     assert f.line == line_of(html, needle)
 
 
-def test_variables_block_needs_the_json_type() -> None:
-    html = doc(head='<script id="hf-variables">{"TITLE": "Hi"}</script>', body="{{$TITLE}}")
+@pytest.mark.parametrize("attrs", ['id="hf-variables"', 'type="text/javascript" id="hf-variables"'])
+def test_variables_block_must_not_run_as_code(attrs: str) -> None:
+    html = doc(head=f'<script {attrs}>{{"TITLE": "Hi"}}</script>', body="{{$TITLE}}")
     assert only(html, "invalid-variables").line == line_of(html, 'id="hf-variables"')
+
+
+def test_variables_block_with_a_json_type_parameter_is_fine() -> None:
+    block = '<script type="application/json; charset=utf-8" id="hf-variables">{"TITLE": "Hi"}</script>'
+    assert codes(doc(head=block, body="{{$TITLE}}")) == []
 
 
 def test_invalid_variable_name() -> None:

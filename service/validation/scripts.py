@@ -53,6 +53,10 @@ _KEYWORDS_BEFORE_EXPR = {
 }  # fmt: skip
 _TEXTS = ("string", "template", "template-head", "template-middle", "template-tail")
 _EOF = Token("eof", "", -1, -1)
+_JS_TYPES = {
+    "", "text/javascript", "application/javascript", "module", "text/ecmascript",
+    "application/ecmascript", "application/x-javascript", "text/x-javascript", "text/jscript",
+}  # fmt: skip
 _MAX_EVAL_DEPTH = 3
 
 
@@ -575,6 +579,11 @@ def _embedded_urls(text: str) -> list[UrlRef]:
     elif "url(" in lowered or "@import" in lowered:
         refs.extend(UrlRef(u, "CSS url()", None, off) for off, u in css_urls(text))
     return refs
+
+
+def is_js_type(type_attr: str) -> bool:
+    """Whether a <script type=…> runs as JavaScript (no type, a JavaScript MIME type, or "module")."""
+    return type_attr.split(";")[0].strip().lower() in _JS_TYPES
 
 
 def _looks_like_path(text: str) -> bool:

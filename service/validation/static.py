@@ -22,14 +22,10 @@ from .css import css_urls
 from .findings import Finding
 from .limits import ValidationLimits
 from .root import check_root
-from .scripts import Script, ScriptReport, check_scripts
+from .scripts import Script, ScriptReport, check_scripts, is_js_type
 from .source import Source, normalize
 from .variables import check_variables
 
-_JS_TYPES = {
-    "", "text/javascript", "application/javascript", "module", "text/ecmascript",
-    "application/ecmascript", "application/x-javascript", "text/x-javascript", "text/jscript",
-}  # fmt: skip
 _URL_JSON_TYPES = {"importmap", "speculationrules"}
 _COMPOSITION_CODES = {
     "missing-root", "missing-duration", "invalid-duration", "duration-out-of-range", "invalid-aspect",
@@ -122,7 +118,7 @@ def _scripts(
         if tag.name == "style":
             continue
         kind = (tag.get("type") or "").split(";")[0].strip().lower()
-        if kind in _JS_TYPES:
+        if is_js_type(kind):
             scripts.append(Script(text, src.line_of(start)))
             script_spans.append((start, start + len(text)))
         elif kind in _URL_JSON_TYPES:

@@ -17,6 +17,7 @@ from sandbox.composition import PLACEHOLDER_RE
 
 from .codes import finding
 from .findings import Finding
+from .scripts import is_js_type
 from .source import Source
 
 Span = tuple[int, int]
@@ -64,12 +65,11 @@ def check_variables(
 
 def _defaults(block: Tag, src: Source, start: int, out: list[Finding]) -> dict[str, object]:
     line = src.line_of(start)
-    kind = (block.get("type") or "").strip().lower()
-    if kind != "application/json":
+    if is_js_type(str(block.get("type") or "")):
         out.append(
             finding(
                 "invalid-variables",
-                'the hf-variables <script> needs type="application/json"; without it the browser runs '
+                'the hf-variables <script> needs type="application/json"; as it is, the browser runs '
                 "the JSON as code and fails",
                 src.line_of(src.tag_start(block) or start),
             )
