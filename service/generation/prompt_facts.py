@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .palette import COLOR_WORD_RE, HEX_RE, MOOD_WORDS, RGB_FUNC_RE, expand_hex, named_color
 from .prompt_text import (
@@ -22,7 +23,9 @@ from .prompt_text import (
     split_items,
     word_number,
 )
-from .template_catalog import choose_kind
+from .template_catalog import CATALOG, choose_kind
+
+_KIND_ORDER = [info.kind for info in CATALOG]
 
 
 @dataclass
@@ -42,6 +45,8 @@ class PromptFacts:
     items: list[str] = field(default_factory=list)
     item_cue: str | None = None
     """The word that introduced the list ('tips', 'ingredients', 'steps', …)."""
+    list_lead: str | None = None
+    """The words before the list in its sentence ('Top 5 tips for better sleep')."""
     colors: dict[str, str] = field(default_factory=dict)
     """role → CSS colour, for roles 'bg', 'accent', 'text'."""
     loose_colors: list[str] = field(default_factory=list)
@@ -90,7 +95,30 @@ def read_prompt(prompt: str) -> PromptFacts:
         _read_values,
     ):
         reader(facts)
+    _settle_kind(facts)
     return facts
+
+
+def _settle_kind(facts: PromptFacts) -> None:
+    """Keyword scores plus what the content looks like: a '45%' suggests a stat, label-value
+    pairs a chart, a quotation with '— Name' after it a quote card."""
+    scores = dict(facts.kind_scores)
+
+    def bonus(kind: str, points: int) -> None:
+        scores[kind] = scores.get(kind, 0) + points
+
+    if any(re.search(r"[$€£¥%]|\d[kmbx]\b|\d,\d{3}|illion", v, re.I) for v in facts.values):
+        bonus("stat-counter", 2)
+    if sum(bool(re.search(r"[A-Za-z].*\d|\d.*[A-Za-z]{2}", i)) for i in facts.items) >= 2:
+        bonus("bar-chart", 2)
+    if facts.items:
+        bonus("bullet-list", 1)
+    if re.search(r"«\d+»\s*[,.]?\s*(?:[—–]|-{1,2}\s*[A-Z]|by\s+[A-Z]|said\b)", Masked(facts.prompt).text):
+        bonus("quote", 3)
+    if scores:
+        best = max(scores.values())
+        facts.kind = next(k for k in _KIND_ORDER if scores.get(k) == best)
+    facts.kind_scores = scores
 
 
 # --- readers, in order -------------------------------------------------------------------
@@ -125,7 +153,7 @@ def _read_aspect(facts: PromptFacts) -> None:
 _NUM = rf"(\d+(?:\.\d+)?|{NUMBER_WORD_RE})"
 _SECONDS_RE = re.compile(
     rf"(?<![\w.$€£#]){_NUM}\s*(?:-|–|\s)?\s*(?:s|sec|secs|second|seconds)\b(?:\s*(?:-?\s*long|in length))?"
-    rf"(\s*(?:per|each|for each|a|an)\s+(?:bullet|item|point|slide|scene|step|word|line)s?\b)?",
+    rf"(\s*(?:(?:per|each|for each)\s+\w+|(?:a|an)\s+(?:bullet|item|point|slide|scene|step|tip|card|line)s?\b))?",
     re.I,
 )
 _MINUTES_RE = re.compile(
@@ -277,13 +305,17 @@ def _read_people(facts: PromptFacts) -> None:
             got = name_at(facts.text, m.end(), allow_lower=allow_lower)
             if got:
                 name, end = got
+                more = re.match(r"\s*(?:and|&)\s+", facts.text[end:])
+                second = name_at(facts.text, end + more.end()) if more else None
+                if second:  # "hosts Ana Lima and Ben Ode"
+                    name, end = f"{name} & {second[0]}", second[1]
                 facts.people[role] = facts.unmask(name)
                 facts.masked.blank(m.start(), end)
                 break
 
 
 _TITLE_CUE_RE = re.compile(
-    r"\b(?:called|titled|entitled|named|with the (?:title|name)|title(?:d)?\s*(?:is|:|=)|(?:show|podcast|channel|series|brand|company|product) name\s*(?:is|:|=)?)\s*",
+    r"\b(?:called|titled|entitled|named|with the (?:title|name)|title(?:d)?\s*(?:is|:|=)|title\s+(?=«)|(?:show|podcast|channel|series|brand|company|product) name\s*(?:is|:|=)?)\s*",
     re.I,
 )
 
@@ -323,62 +355,146 @@ _LIST_CUES = (
     r"topics?|features?|scenes?|lessons?|facts?|benefits?|ideas?|highlights?|data|values?|stages?|phases?|"
     r"things|ways|rules|goals|results|numbers|figures|stats|sections?|chapters?"
 )
-_LIST_RE = re.compile(rf"\b({_LIST_CUES})\b[^:\n.]{{0,40}}?(?::|—|–|\s-\s)\s*(.+?)(?=\.(?=\s|$)|\n|$)", re.I)
+_END = r"(?=\.(?=\s|$)|\n|\s[—–]\s|$)"
+_LIST_RE = re.compile(rf"\b({_LIST_CUES})\b[^:\n.]{{0,40}}?(?::|—|–|\s-\s)\s*(.+?){_END}", re.I)
 _NUMBERED_RE = re.compile(
     r"(?:^|\s)(?:\(?(\d{1,2})[.)]|(?:scene|step|slide|part)\s+(\d{1,2})\s*[:.)-])\s+", re.I
 )
 _BULLET_LINE_RE = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+(.+?)\s*$", re.M)
-_GENERIC_LIST_RE = re.compile(r"(?:^|[.\n]\s*|\s)([\w ]{2,40}):\s*([^:\n]+?,[^:\n]+?)(?=\.(?=\s|$)|\n|$)")
+_HEADED_RE = re.compile(r"(?:^|(?<=[.:\n]))\s*([A-Z][\w' ]{0,30}?):\s*([^.:\n]{2,}?)(?=\.(?=\s|$)|\n|$)")
+_GENERIC_LIST_RE = re.compile(rf"(?:^|[.\n]\s*|\s)([\w ]{{2,40}}):\s*([^:\n]+?,[^:\n]+?){_END}")
 _SEPARATED_RE = re.compile(r"(^|[.\n:]\s*)([^.:\n;|]+(?:[;|][^.:\n;|]+){2,})")
+_LABEL = r"[A-Za-z][\w'&/-]*(?:\s+[A-Za-z][\w'&/-]*){0,3}"
+_VALUE = (
+    r"[$€£¥]?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(?:%|k|m|bn|b|million|billion|thousand)?\+?(?!\w|\.\d)"
+)
+_PAIR_RUN_RE = re.compile(
+    rf"((?:{_LABEL}\s*[:=]?\s*{_VALUE})(?:\s*(?:,|;|\band\b)\s*(?:{_LABEL}\s*[:=]?\s*{_VALUE}))+)", re.I
+)
+_PAIR_LEAD_RE = re.compile(
+    r"^.*\b(?:comparing|compare|showing|show|of|with|for|between|across|chart|graph|plot)\s+", re.I
+)
 _STYLE_RE = re.compile(
     r"\b(?:background|backdrop|accents?|colou?rs?|font|theme|mood|vertical|portrait|landscape|square|seconds?)\b",
     re.I,
 )
 _NOT_LIST_KEYS = re.compile(
-    r"\b(?:title|name|host|guest|author|quote|colou?rs?|background|accent|tagline|duration)\b", re.I
+    r"\b(?:title|name|host|guest|author|quote|colou?rs?|background|accent|tagline|duration|recipe)\b", re.I
 )
+_LIST_KINDS = {None, "bullet-list", "multi-scene", "bar-chart", "line-chart", "recipe-card"}
+_CHART_KINDS = {"bar-chart", "line-chart"}
 
 
 def _read_items(facts: PromptFacts) -> None:
+    """The first list the prompt holds, tried from the most to the least explicit form."""
+    for reader in (_bullet_lines, _numbered, _headed, _pair_run, _cued_list, _generic_list, _separated):
+        if reader(facts):
+            return
+
+
+def _take(
+    facts: PromptFacts, items: list[str], spans: list[tuple[int, int]], cue: str | None, lead: str
+) -> bool:
+    items = [facts.unmask(i).strip(" ,;.") for i in items]
+    items = [i for i in items if i]
+    if not items:
+        return False
+    facts.items = items
+    facts.item_cue = cue.strip().lower() if cue else None
+    lead = facts.unmask(re.split(r"[.!?\n]", lead.rstrip())[-1]).strip(" :-—–")
+    facts.list_lead = lead or None
+    for start, end in spans:
+        facts.masked.blank(start, end)
+    return True
+
+
+def _cue_in(text: str) -> str | None:
+    m = re.search(rf"\b({_LIST_CUES})\b", text, re.I)
+    return m.group(1) if m else None
+
+
+def _bullet_lines(facts: PromptFacts) -> bool:
+    text = re.sub(r":[ \t](?=\s*[-*•·]\s)", ":\n", facts.text)  # "Agenda: - a\n- b": the first bullet too
+    found = list(_BULLET_LINE_RE.finditer(text))
+    if len(found) < 2:
+        return False
+    lead = text[: found[0].start()]
+    return _take(facts, [m.group(1) for m in found], [m.span() for m in found], _cue_in(lead), lead)
+
+
+def _numbered(facts: PromptFacts) -> bool:
     text = facts.text
-    lines = _BULLET_LINE_RE.findall(text)
-    if len(lines) >= 2:
-        facts.items = [facts.unmask(x).strip() for x in lines]
-        for m in _BULLET_LINE_RE.finditer(text):
-            facts.masked.blank(m.start(), m.end())
-        return
     numbered = list(_NUMBERED_RE.finditer(text))
-    if len(numbered) >= 2 and [int(m.group(1) or m.group(2)) for m in numbered[:2]] == [1, 2]:
-        chunks = [
-            text[a.end() : b.start()] for a, b in zip(numbered, [*numbered[1:], None], strict=False) if b
-        ]
-        last_text, _ = _sentence_from(text, numbered[-1].end())
-        facts.items = [facts.unmask(c).strip(" ,;.") for c in [*chunks, last_text] if c.strip(" ,;.")]
-        cue = re.search(rf"\b({_LIST_CUES})\b", text[: numbered[0].start()], re.I)
-        facts.item_cue = cue.group(1).lower() if cue else ("scenes" if numbered[0].group(2) else None)
-        facts.masked.blank(numbered[0].start(), numbered[-1].end() + len(last_text))
-        return
-    m = _LIST_RE.search(text)
-    if m is None:
-        for g in _GENERIC_LIST_RE.finditer(text):
-            if not _NOT_LIST_KEYS.search(g.group(1)):
-                m = g
-                break
-    if m is None:
-        m = _SEPARATED_RE.search(text)
-    if m is None:
-        return
-    segment = m.group(2)
-    items = [i for i in split_items(segment) if not _STYLE_RE.search(i)]
-    if items:
-        facts.items = [facts.unmask(i) for i in items]
-        facts.item_cue = m.group(1).strip().lower()
-        pos = m.start(2)
-        for item in items:  # blank each item; styling words left in the list stay readable
-            at = text.find(item, pos, m.end(2))
-            if at >= 0:
-                facts.masked.blank(at, at + len(item))
-                pos = at + len(item)
+    if len(numbered) < 2 or [int(m.group(1) or m.group(2)) for m in numbered[:2]] != [1, 2]:
+        return False
+    chunks = [text[a.end() : b.start()] for a, b in pairwise(numbered)]
+    last_text, last_end = _sentence_from(text, numbered[-1].end())
+    lead = text[: numbered[0].start()]
+    cue = _cue_in(lead) or ("scenes" if numbered[0].group(2) else None)
+    return _take(facts, [*chunks, last_text], [(numbered[0].start(), last_end)], cue, lead)
+
+
+def _headed(facts: PromptFacts) -> bool:
+    """'Problem: meetings eat your day. Solution: async updates.' — scenes or points with headings."""
+    if facts.kind not in {None, "bullet-list", "multi-scene"}:
+        return False
+    found = list(_HEADED_RE.finditer(facts.text))
+    if len(found) < 2:
+        return False
+    lead = facts.text[: found[0].start()]
+    items = [f"{m.group(1).strip()}: {m.group(2).strip()}" for m in found]
+    return _take(facts, items, [m.span() for m in found], _cue_in(lead), lead)
+
+
+def _pair_run(facts: PromptFacts) -> bool:
+    """'apples 30, bananas 45 and cherries 12' — chart data without a list cue."""
+    if facts.kind not in _CHART_KINDS:
+        return False
+    m = _PAIR_RUN_RE.search(facts.text)
+    if not m:
+        return False
+    parts = re.split(r"\s*(?:,|;|\band\b)\s*", m.group(1))
+    parts[0] = _PAIR_LEAD_RE.sub("", parts[0])
+    lead = facts.text[: m.start()]
+    return _take(facts, parts, [m.span()], "data", lead)
+
+
+def _cued_list(facts: PromptFacts) -> bool:
+    m = _LIST_RE.search(facts.text)
+    return bool(m) and _take_segment(facts, m, m.group(1), exclude_colors=False)
+
+
+def _generic_list(facts: PromptFacts) -> bool:
+    if facts.kind not in _LIST_KINDS:
+        return False
+    for m in _GENERIC_LIST_RE.finditer(facts.text):
+        if not _NOT_LIST_KEYS.search(m.group(1)):
+            return _take_segment(facts, m, _cue_in(m.group(1)), exclude_colors=True)
+    return False
+
+
+def _separated(facts: PromptFacts) -> bool:
+    if facts.kind not in _LIST_KINDS:
+        return False
+    m = _SEPARATED_RE.search(facts.text)
+    return bool(m) and _take_segment(facts, m, None, exclude_colors=True)
+
+
+def _take_segment(facts: PromptFacts, m: re.Match[str], cue: str | None, *, exclude_colors: bool) -> bool:
+    """Items of a matched 'cue: a, b, c' segment; styling words left in it stay readable."""
+    text = facts.text
+    items = [
+        i
+        for i in split_items(m.group(2))
+        if not _STYLE_RE.search(i) and not (exclude_colors and COLOR_WORD_RE.search(i))
+    ]
+    spans, pos = [], m.start(2)
+    for item in items:
+        at = text.find(item, pos, m.end(2))
+        if at >= 0:
+            spans.append((at, at + len(item)))
+            pos = at + len(item)
+    return _take(facts, items, spans, cue, text[: m.start(2)])
 
 
 def _sentence_from(text: str, pos: int) -> tuple[str, int]:

@@ -42,10 +42,10 @@ _NOT_NAMES = {
 
 VALUE_RE = re.compile(
     r"(?<![\w.#$€£¥])("
-    r"[$€£¥]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|b|bn|million|billion|thousand|trillion)\b)?\+?"
-    r"|\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b)"
-    r"|\d[\d,]*(?:\.\d+)?\s?(?:k|m|bn|b|x)\b\+?"
-    r"|\d[\d,]*(?:\.\d+)?\s(?:million|billion|thousand|trillion)\b\+?"
+    r"[$€£¥]\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?(?:k|m|b|bn|million|billion|thousand|trillion)\b)?\+?"
+    r"|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(?:%|percent\b)"
+    r"|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(?:k|m|bn|b|x)\b\+?"
+    r"|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s(?:million|billion|thousand|trillion)\b\+?"
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?\+?"
     r"|\d+(?:\.\d+)?\+?"
     r")"

@@ -34,7 +34,7 @@ CATALOG: tuple[TemplateInfo, ...] = (
             (r"\bpodcast\b", 2),
             (r"\bepisode\b|\bep\.? ?\d", 2),
             (r"\b(?:intro|opener|opening|cover|thumbnail|channel intro|show open)\b", 2),
-            (r"\b(?:webinar|vlog|series|season|show)\b", 1),
+            (r"\b(?:webinar|vlog|series|season)\b", 1),
             (r"\btitle\b", 1),
         ),
     ),

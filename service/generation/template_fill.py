@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from .prompt_facts import PromptFacts
-from .prompt_text import NUMBER_WORD_RE, TOKEN_RE, clause_after, name_at, sentence_case, word_number
+from .prompt_text import NAME_RE, NUMBER_WORD_RE, TOKEN_RE, clause_after, name_at, sentence_case, word_number
 
 Values = dict[str, str]
 
@@ -86,6 +86,45 @@ def _person(facts: PromptFacts) -> tuple[str, str] | None:
     return None
 
 
+def _sentence_after(facts: PromptFacts, cue: str) -> str | None:
+    """Everything after a cue up to the end of its sentence (commas included), unmasked."""
+    m = re.search(cue, facts.text, re.I)
+    if not m:
+        return None
+    rest = re.split(r"\.(?=\s|$)|\n", facts.text[m.end() :], maxsplit=1)[0]
+    rest = re.split(r"\s+(?:by|[—–])\s+(?=[A-Z])", rest, maxsplit=1)[0]
+    return facts.unmask(rest).strip(" ,;") or None
+
+
+def _first_full_name(facts: PromptFacts) -> str | None:
+    """The first run of two or more capitalised words (a person's name, most likely)."""
+    for m in NAME_RE.finditer(facts.text):
+        got = name_at(facts.text, m.start())
+        if got and len(got[0].split()) >= 2:
+            return facts.unmask(got[0])
+    return None
+
+
+_LEAD_NOISE = re.compile(
+    r"^(?:(?:a|an|the|make|create|give me|i want|please)\s+)*(?:(?:short|quick|simple|animated)\s+)*"
+    r"(?:(?:bullet(?:ed)?\s+)?(?:list|points|video|slide|explainer|clip)\s+(?:of|about|on|with|for)\s+)?",
+    re.I,
+)
+
+
+def _lead_title(facts: PromptFacts) -> str | None:
+    """'Top 5 tips for better sleep' from 'Top 5 tips for better sleep: a, b, c'."""
+    if not facts.list_lead:
+        return None
+    lead = _LEAD_NOISE.sub("", facts.list_lead).strip(" ,:")
+    words = lead.split()
+    if not 1 <= len(words) <= 9 or _STYLE_WORDS.search(lead):
+        return None
+    if len(words) == 1 and facts.item_cue and lead.lower().rstrip("s") == facts.item_cue.rstrip("s"):
+        return None
+    return sentence_case(lead)
+
+
 def _joined(items: list[str]) -> str:
     return " | ".join(i.replace("|", "/") for i in items)
 
@@ -142,6 +181,8 @@ def _lower_third(facts: PromptFacts) -> Values:
         quotes = _unused_quotes(facts)
         name = quotes[0] if quotes else None
     if not name:
+        name = _first_full_name(facts)
+    if not name:
         return v
     v["NAME"] = name
     role = _after(facts, r"\b(?:role|job title|position|title)\s*(?:is|:|=|of)?\s*")
@@ -166,7 +207,9 @@ def _quote(facts: PromptFacts) -> Values:
     v: Values = {}
     quotes = sorted(_unused_quotes(facts) + ([facts.title] if facts.title else []), key=len, reverse=True)
     text = quotes[0] if quotes and len(quotes[0].split()) >= 2 else None
-    text = text or _after(facts, r"\bquote\s*(?::|saying|that says|reading)\s*")
+    text = text or _sentence_after(
+        facts, r"\bquot(?:e|ation)\b[^:.\n]{0,40}?(?::|\bsaying\b|\bthat says\b)\s*"
+    )
     if not text:
         return v
     v["QUOTE"] = text
@@ -217,18 +260,17 @@ def _bullet_list(facts: PromptFacts) -> Values:
     title = _title(facts)
     if facts.items:
         v["POINTS"] = _joined([sentence_case(i) for i in facts.items])
-    v["TITLE"] = title or (_kicker_for(facts, "") if facts.items else "") or ""
+    v["TITLE"] = title or _lead_title(facts) or (_kicker_for(facts, "") if facts.items else "") or ""
     v["KICKER"] = _kicker_for(facts, "Explainer" if re.search(r"\bexplainer\b", facts.prompt, re.I) else "")
     if v["KICKER"] == v["TITLE"]:
         v["KICKER"] = ""
     return v
 
 
-_VERB_TAIL = re.compile(
-    r"\s+(?:reaching|reached|hit|hits|hitting|of|at|to|is|was|are|were|grew to|rose to|up to|:)\s*$", re.I
-)
+_VERB_TAIL = re.compile(r"(?:^|\s+)(?:of|at|to|is|was|are|were|up to|:)\s*$", re.I)
 _STAT_LEAD = re.compile(
-    r"^.*?\b(?:showing|shows|show|for|of|that|with|counting|count up to|counter)\b\s*", re.I
+    r"^.*\b(?:showing|shows|show|that|with|counting|count up to|counter|number|figure|stat|statistic)\b\s*",
+    re.I,
 )
 
 
@@ -243,14 +285,10 @@ def _stat_counter(facts: PromptFacts) -> Values:
     label = ""
     if m:
         after, _ = clause_after(facts.text, m.end(), stops=r"on\s+\w+|in\s+\w+\s+(?:background|accent)")
-        after = facts.unmask(after).strip()
-        if len(after.split()) >= 2 or (after and not after[0].isalnum()):
-            label = after
-        else:
-            start = max(facts.text.rfind(c, 0, m.start()) for c in ".,;:\n") + 1
-            before = _STAT_LEAD.sub("", facts.text[start : m.start()]).strip()
-            before = _VERB_TAIL.sub("", before).strip()
-            label = sentence_case(facts.unmask(before)) if len(before) > 2 else after
+        start = max(facts.text.rfind(c, 0, m.start()) for c in ".,;:\n") + 1
+        before = _VERB_TAIL.sub("", _STAT_LEAD.sub("", facts.text[start : m.start()])).strip()
+        label = facts.unmask(f"{before} {after.strip()}").strip()
+        label = sentence_case(label) if before else label
     v["LABEL"] = label
     v["KICKER"] = _title(facts) or "By the numbers"
     source = _after(facts, r"\b(?:source|according to|via|data from)\s*:?\s*")
@@ -272,11 +310,14 @@ def _chart(facts: PromptFacts) -> Values:
     if len(pairs) >= 2:
         v["DATA"] = _joined([f"{label}: {value}" if label else value for label, value in pairs])
     title = facts.title or (_unused_quotes(facts) or [None])[0]
-    if not title and facts.item_cue and not re.fullmatch(r"\w+", facts.item_cue):
-        cleaned = _CHART_CUE.sub("", facts.item_cue)
-        cleaned = re.sub(r"\s+(?:over time|over the \w+|by month|per month)$", "", cleaned).strip()
-        title = sentence_case(cleaned) if cleaned else None
+    if not title and facts.list_lead and re.search(r"\b(?:chart|graph|plot)\b", facts.list_lead, re.I):
+        cleaned = _CHART_CUE.sub("", _LEAD_NOISE.sub("", facts.list_lead))
+        cleaned = re.sub(r"\s+(?:over time|over the \w+|by month|per month)$", "", cleaned).strip(" :")
+        title = sentence_case(cleaned) if 0 < len(cleaned.split()) <= 8 else None
     title = title or (sentence_case(facts.topic) if facts.topic else None)
+    labels = [label for label, _ in pairs if label]
+    if not title and 2 <= len(labels) <= 4 and re.search(r"\bcompar", facts.prompt, re.I):
+        title = sentence_case(" vs ".join(labels))
     if not (title or "DATA" in v):
         return v
     v["TITLE"] = title or ""
@@ -287,7 +328,9 @@ def _chart(facts: PromptFacts) -> Values:
     return v
 
 
-_VALUE_TOKEN = r"[$€£¥]?\s?-?\d[\d,]*(?:\.\d+)?\s?(?:%|k|m|bn|b|million|billion|thousand|trillion)?\+?"
+_VALUE_TOKEN = (
+    r"[$€£¥]?\s?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(?:%|k|m|bn|b|million|billion|thousand|trillion)?\+?"
+)
 
 
 def _pair(item: str) -> tuple[str, str] | None:
@@ -314,6 +357,7 @@ def _compact_value(value: str) -> str:
 def _countdown(facts: PromptFacts) -> Values:
     v: Values = {}
     m = re.search(rf"\b(?:from|down from|starting at)\s+(\d+|{NUMBER_WORD_RE})\b", facts.prompt, re.I)
+    m = m or re.search(r"\b(\d{1,2})\s*(?:to|-|–|…|\.\.\.?)\s*[01]\b", facts.prompt)
     start = word_number(m.group(1)) if m else None
     if start is None and facts.duration:
         start = facts.duration
@@ -336,12 +380,13 @@ def _countdown(facts: PromptFacts) -> Values:
 
 
 _DISHES: tuple[tuple[str, str], ...] = (
+    ("pancake|waffle|crepe", "🥞"), ("cupcake", "🧁"), ("cheesecake|\\bcakes?\\b", "🍰"),
     ("spaghetti|pasta|noodle|linguine|carbonara|penne|lasagn", "🍝"), ("pizza", "🍕"), ("salad", "🥗"),
-    ("ramen|pho|udon", "🍜"), ("curry", "🍛"), ("soup|stew|chili", "🍲"), ("cake|cupcake", "🍰"),
-    ("cookie", "🍪"), ("bread|loaf|sourdough|toast", "🍞"), ("taco|burrito", "🌮"), ("burger", "🍔"),
-    ("sushi", "🍣"), ("pancake|waffle", "🥞"), ("rice|risotto|paella", "🍚"), ("chicken", "🍗"),
-    ("steak|beef", "🥩"), ("smoothie|shake", "🥤"), ("coffee|latte|espresso", "☕"), ("tea\\b|matcha", "🍵"),
-    ("pie|tart", "🥧"), ("egg|omelet|frittata", "🍳"), ("fish|salmon|tuna", "🐟"), ("shrimp|prawn", "🍤"),
+    ("ramen|pho\\b|udon", "🍜"), ("curry", "🍛"), ("soup|stew|chili", "🍲"), ("cookie", "🍪"),
+    ("bread|loaf|sourdough|toast", "🍞"), ("taco|burrito", "🌮"), ("burger", "🍔"), ("sushi", "🍣"),
+    ("rice|risotto|paella", "🍚"), ("chicken", "🍗"), ("steak|beef", "🥩"), ("smoothie|shake", "🥤"),
+    ("coffee|latte|espresso", "☕"), ("\\btea\\b|matcha", "🍵"), ("\\bpie\\b|\\btart\\b", "🥧"),
+    ("egg|omelet|frittata", "🍳"), ("fish|salmon|tuna", "🐟"), ("shrimp|prawn", "🍤"),
     ("ice cream|gelato", "🍨"), ("cocktail|mojito|margarita", "🍹"), ("dumpling|gyoza", "🥟"),
     ("sandwich", "🥪"), ("avocado|guacamole", "🥑"), ("chocolate|brownie", "🍫"),
 )  # fmt: skip
@@ -352,7 +397,8 @@ def _recipe_card(facts: PromptFacts) -> Values:
     title = facts.title or (_unused_quotes(facts) or [None])[0]
     if not title:
         title = _after(
-            facts, r"\brecipe(?:\s+card|\s+video)?\s+(?:for|of)\s+(?:a\s+|an\s+|the\s+|my\s+|our\s+)?"
+            facts,
+            r"\brecipe(?:\s+card|\s+video)?\s*(?:(?:for|of)\s+|:\s*)(?:a\s+|an\s+|the\s+|my\s+|our\s+)?",
         )
     if not title:
         m = re.search(
