@@ -236,6 +236,83 @@ def test_composer_honours_the_prompt(
     assert report.ok, [str(f) for f in report.errors]
 
 
+MESSY = [
+    pytest.param(
+        "podcast intro: 'Deep Dive' ep. 7 w/ hosts Ana Lima and Ben Ode, purple",
+        "title-card", {"TITLE": "Deep Dive", "EPISODE": "7", "HOST": "Ana Lima & Ben Ode", "ACCENT": "#a855f7"},
+        id="two-hosts",
+    ),
+    pytest.param(
+        "chyron: Dr. Maya Angelou - Poet", "lower-third", {"NAME": "Dr. Maya Angelou", "ROLE": "Poet"}, id="chyron"
+    ),
+    pytest.param(
+        "quote by Steve Jobs: Stay hungry, stay foolish",
+        "quote", {"QUOTE": "Stay hungry, stay foolish", "AUTHOR": "Steve Jobs"},
+        id="unquoted-quote",
+    ),
+    pytest.param(
+        "“Be the change you wish to see” — Gandhi. Calm, 4:5",
+        "quote", {"QUOTE": "Be the change you wish to see", "AUTHOR": "Gandhi"},
+        id="attributed-quote",
+    ),
+    pytest.param(
+        "Show that revenue grew 45% year over year", "stat-counter", {"VALUE": "45%"}, id="stat-without-cue"
+    ),
+    pytest.param(
+        "Animated bar chart comparing apples 30, bananas 45, cherries 12",
+        "bar-chart", {"DATA": "apples: 30 | bananas: 45 | cherries: 12"},
+        id="pairs-without-colon",
+    ),
+    pytest.param(
+        "line graph: 2019 10, 2020 14, 2021 22, 2022 35, 2023 51 — title 'EV sales (millions)'",
+        "line-chart", {"TITLE": "EV sales (millions)", "DATA": "2019: 10 | 2020: 14 | 2021: 22 | 2022: 35 | 2023: 51"},
+        id="years",
+    ),
+    pytest.param(
+        "Agenda for today's meeting: - Welcome\n- Q3 numbers\n- Roadmap\n- Q&A",
+        "bullet-list", {"TITLE": "Agenda for today's meeting", "POINTS": "Welcome | Q3 numbers | Roadmap | Q&A"},
+        id="dash-lines",
+    ),
+    pytest.param(
+        "Top 5 tips for better sleep: no screens, cool room, same bedtime, less caffeine, morning light. "
+        "3 seconds per tip.",
+        "bullet-list", {"TITLE": "Top 5 tips for better sleep", "KICKER": "Tips", "duration": 16.5},
+        id="per-item-seconds",
+    ),
+    pytest.param(
+        "A 1 minute explainer video about our product with scenes: Problem: meetings eat your day. "
+        "Solution: async updates. Result: 5 hours saved a week.",
+        "multi-scene",
+        {"SCENES": "Problem: meetings eat your day | Solution: async updates | Result: 5 hours saved a week",
+         "duration": 60.0},
+        id="headed-scenes",
+    ),
+    pytest.param(
+        "Recipe: Pancakes. 1 cup flour; 1 egg; 1 cup milk; 2 tbsp sugar. Serves 4. Takes 15 minutes.",
+        "recipe-card",
+        {"TITLE": "Pancakes", "EMOJI": "🥞", "SERVINGS": "Serves 4", "PREP_TIME": "15 min", "duration": 8.0},
+        id="recipe-minutes-are-not-the-length",
+    ),
+    pytest.param("Make a countdown 10 to 1", "countdown", {"FROM": "10", "duration": 11.0}, id="countdown-range"),
+    pytest.param(
+        "logo animation for acme robotics, tagline: building tomorrow",
+        "logo-reveal", {"BRAND": "Acme Robotics", "MARK": "AR", "TAGLINE": "building tomorrow"},
+        id="lower-case-brand",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("prompt", "kind", "expect"), MESSY)
+def test_composer_reads_messy_prompts(prompt: str, kind: str, expect: dict[str, object]) -> None:
+    comp = compose_offline(prompt)
+    assert comp.template == kind
+    for name, want in expect.items():
+        got = comp.duration if name == "duration" else comp.variables[name]
+        assert got == want, name
+        if name != "duration":
+            assert in_page(comp.html, str(want).split(" | ")[0])
+
+
 def test_sample_lines_are_cleared_once_the_prompt_gives_the_main_content() -> None:
     v = compose_offline("A title card for 'The Quiet Hour'").variables
     assert v["TITLE"] == "The Quiet Hour"
