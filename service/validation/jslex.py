@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 # "template-middle" (}…${) and "template-tail" (}…`).
 _TEMPLATE_OPENS_EXPR = {"template-head", "template-middle"}
 _VALUE_KINDS = {"name", "number", "string", "regex", "template", "template-tail"}
-_REGEX_AFTER_NAMES = {
+KEYWORDS_BEFORE_EXPRESSION = {
     "return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw",
     "case", "do", "else", "yield", "await", "extends",
 }  # fmt: skip
+"""Keywords after which an expression starts (so `/` opens a regex and `[` an array literal)."""
 
 _ID_PART = r"(?:[\w$\u0080-\uffff]|\\u[0-9a-fA-F]{4}|\\u\{[0-9a-fA-F]+\})"
 _IDENT_RE = re.compile(rf"(?:[a-zA-Z_$\u0080-\uffff]|\\u[0-9a-fA-F]{{4}}|\\u\{{[0-9a-fA-F]+\}}){_ID_PART}*")
@@ -179,7 +180,7 @@ class _Lexer:
                 return self.closed_control  # `if (x) /re/.test(s)`
             return prev.value != "]"
         if prev.kind == "name":
-            return prev.value in _REGEX_AFTER_NAMES
+            return prev.value in KEYWORDS_BEFORE_EXPRESSION
         return prev.kind in _TEMPLATE_OPENS_EXPR
 
     def _regex(self) -> bool:

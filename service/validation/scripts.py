@@ -12,7 +12,6 @@ kept in a comment is left alone.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -20,8 +19,10 @@ from .assets import Role, UrlRef, instead_of, markup_urls, url_finding
 from .codes import finding
 from .css import css_urls
 from .findings import Finding
-from .jslex import Lexed, Token, is_value_end, tokenize
-from .urls import classify_url, is_url_text, short
+from .jscode import EOF, Code, Script
+from .jsflow import Context
+from .jslex import Token
+from .urls import classify_url, is_external_url_text, short
 
 TIMERS = ("setTimeout", "setInterval", "requestAnimationFrame", "requestIdleCallback")
 _NETWORK = {
@@ -30,7 +31,6 @@ _NETWORK = {
 }  # fmt: skip
 _NETWORK_MEMBERS = {"sendBeacon", "serviceWorker"}
 _WORKERS = {"Worker", "SharedWorker", "serviceWorker"}
-_GLOBAL_OBJECTS = {"window", "self", "globalThis", "top", "parent", "frames"}
 _LOCATION_PROPS = {"href", "host", "hostname", "pathname", "port", "protocol", "search", "origin"}
 _LOCATION_METHODS = {"assign", "replace", "reload"}
 _URL_PROPS = {"src", "href", "srcset", "poster", "data", "action", "formAction", "imageSrcset"}
@@ -42,38 +42,16 @@ _CSS_PROPS = {
     "clipPath", "shapeOutside", "innerHTML", "outerHTML",
 }  # fmt: skip
 _URL_ATTRS = {"src", "href", "xlink:href", "srcset", "imagesrcset", "poster", "data", "action", "formaction"}
-_ITERATORS = {"forEach", "map", "flatMap", "filter", "find", "findLast", "some", "every"}
 _NOT_A_REFERENCE_AFTER = {
     "function", "class", "typeof", "const", "let", "var", "get", "set", "static", "async",
     "import", "export", "as",
 }  # fmt: skip
-_KEYWORDS_BEFORE_EXPR = {
-    "return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw", "case",
-    "do", "else", "yield", "await",
-}  # fmt: skip
 _TEXTS = ("string", "template", "template-head", "template-middle", "template-tail")
-_EOF = Token("eof", "", -1, -1)
 _JS_TYPES = {
     "", "text/javascript", "application/javascript", "module", "text/ecmascript",
     "application/ecmascript", "application/x-javascript", "text/x-javascript", "text/jscript",
 }  # fmt: skip
 _MAX_EVAL_DEPTH = 3
-
-
-@dataclass
-class Script:
-    """One piece of JavaScript in the document and the document line its text starts on."""
-
-    text: str
-    line: int
-    lexed: Lexed = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.lexed = tokenize(self.text)
-        self._newlines = [i for i, ch in enumerate(self.text) if ch == "\n"]
-
-    def line_at(self, pos: int) -> int:
-        return self.line + bisect.bisect_left(self._newlines, pos)
 
 
 @dataclass
@@ -87,8 +65,8 @@ class ScriptReport:
 
 def check_scripts(scripts: list[Script]) -> ScriptReport:
     """Run every check over the scripts, which share one global scope (as in the page)."""
-    ctx = _Context()
-    codes = [_Code(s) for s in scripts]
+    ctx = Context()
+    codes = [Code(s) for s in scripts]
     ctx.learn(codes)
     report = ScriptReport()
     for code in codes:
@@ -96,219 +74,8 @@ def check_scripts(scripts: list[Script]) -> ScriptReport:
     return report
 
 
-class _Code:
-    """A script's tokens with the navigation the checks need."""
-
-    def __init__(self, script: Script) -> None:
-        self.script = script
-        self.toks = script.lexed.tokens
-        # Bracket structure, computed once so every lookup is O(1) even on huge minified code.
-        self._match: dict[int, int] = {}
-        self._parent: list[int | None] = []
-        stack: list[int] = []
-        for i, t in enumerate(self.toks):
-            change = _depth_change(t)
-            if change < 0 and stack:
-                self._match[stack.pop()] = i
-            self._parent.append(stack[-1] if stack else None)
-            if change > 0:
-                stack.append(i)
-
-    def tok(self, i: int) -> Token:
-        return self.toks[i] if 0 <= i < len(self.toks) else _EOF
-
-    def line(self, i: int) -> int:
-        return self.script.line_at(self.tok(i).pos)
-
-    def matching(self, i: int) -> int:
-        """Index of the bracket closing the one at i (len(toks) when it is never closed)."""
-        return self._match.get(i, len(self.toks))
-
-    def enclosing(self, i: int, opener: str) -> int | None:
-        """Index of the innermost unclosed bracket before i, when it is `opener`."""
-        parent = self._parent[i] if 0 <= i < len(self._parent) else None
-        return parent if parent is not None and self.toks[parent].is_punct(opener) else None
-
-    def expr_end(self, start: int) -> int:
-        """End (exclusive) of the expression starting at `start`, with semicolons optional."""
-        j, n = start, len(self.toks)
-        while j < n:
-            t = self.toks[j]
-            if t.is_punct(";", ",") or _depth_change(t) < 0:
-                return j
-            if (
-                j > start
-                and is_value_end(self.toks[j - 1])
-                and _starts_value(t)
-                and self.newline_between(j - 1, j)
-            ):
-                return j
-            j = self.matching(j) + 1 if _depth_change(t) > 0 else j + 1
-        return n
-
-    def newline_between(self, a: int, b: int) -> bool:
-        return "\n" in self.script.text[self.tok(a).end : self.tok(b).pos]
-
-    def args(self, open_idx: int) -> list[tuple[int, int]]:
-        """Argument ranges of the call whose `(` is at open_idx."""
-        if not self.tok(open_idx).is_punct("("):
-            return []
-        close = self.matching(open_idx)
-        ranges, start, j = [], open_idx + 1, open_idx + 1
-        while j < close:
-            t = self.toks[j]
-            if t.is_punct(","):
-                ranges.append((start, j))
-                start = j + 1
-            j = self.matching(j) + 1 if _depth_change(t) > 0 else j + 1
-        if start < close:
-            ranges.append((start, close))
-        return ranges
-
-    def is_member_bracket(self, i: int) -> bool:
-        """Whether the `[` at i indexes a value (`obj[…]`) rather than opening an array literal."""
-        prev = self.tok(i - 1)
-        if prev.kind == "name":
-            return prev.value not in _KEYWORDS_BEFORE_EXPR
-        return prev.is_punct(")", "]", "?.") or prev.kind in ("string", "template", "template-tail")
-
-    def receiver_end(self, bracket: int) -> int:
-        """Index of the last token of the object being indexed by the `[` at `bracket`."""
-        return bracket - 2 if self.tok(bracket - 1).is_punct("?.") else bracket - 1
-
-    def receiver_text(self, j: int) -> str:
-        """Source-like text of a dotted name ending at token j, e.g. `document.body`."""
-        parts: list[str] = []
-        while self.tok(j).kind == "name":
-            parts.insert(0, self.tok(j).value)
-            if not self.tok(j - 1).is_punct(".", "?."):
-                break
-            j -= 2
-        return ".".join(parts) or "an element"
-
-
-class _Context:
-    """What the scripts establish for each other: constants, aliases of window, URL-bearing names."""
-
-    def __init__(self) -> None:
-        self.constants: dict[str, str] = {}
-        self.globals: set[str] = set(_GLOBAL_OBJECTS)
-        self.tainted: dict[str, str] = {}
-        """Variable → the external URL it holds (directly or by way of another variable)."""
-        self.dynamic_global_access = False
-        """Some script indexes window with a computed key (`window[name]`)."""
-
-    def learn(self, codes: list[_Code]) -> None:
-        for _ in range(5):  # names feed each other across scripts; a few rounds reach the fixpoint
-            before = (len(self.constants), len(self.globals), len(self.tainted), self.dynamic_global_access)
-            for code in codes:
-                self._learn_one(code)
-            if before == (
-                len(self.constants),
-                len(self.globals),
-                len(self.tainted),
-                self.dynamic_global_access,
-            ):
-                return
-
-    def _learn_one(self, code: _Code) -> None:
-        for i, t in enumerate(code.toks):
-            if t.kind == "name" and code.tok(i + 1).is_punct("=") and not code.tok(i - 1).is_punct(".", "?."):
-                self._assignment(code, t.value, i + 2, code.expr_end(i + 2))
-            elif t.is_name("for") and code.tok(i + 1).is_punct("("):
-                self._for_of(code, i + 2)
-            elif t.kind == "name" and t.value in _ITERATORS and code.tok(i - 1).is_punct(".", "?."):
-                self._iterator_callback(code, i)
-            elif (
-                t.is_punct("[")
-                and code.is_member_bracket(i)
-                and self.text_of(code, i + 1, code.matching(i)) is None
-                and self.global_ending_at(code, code.receiver_end(i))
-            ):
-                self.dynamic_global_access = True
-
-    def _assignment(self, code: _Code, name: str, start: int, end: int) -> None:
-        text = self.text_of(code, start, end)
-        if text is not None:
-            self.constants[name] = text
-        if end - start == 1 and code.tok(start).kind == "name" and code.tok(start).value in self.globals:
-            self.globals.add(name)
-        if (
-            end - start == 3
-            and code.tok(start).is_name("document")
-            and code.tok(start + 2).is_name("defaultView")
-        ):
-            self.globals.add(name)
-        if (url := self.external_in(code, start, end)) is not None:
-            self.tainted[name] = url
-
-    def _for_of(self, code: _Code, i: int) -> None:
-        """`for (const u of urls)`: u carries what urls carries."""
-        if code.tok(i).is_name("const", "let", "var"):
-            i += 1
-        if code.tok(i).kind == "name" and code.tok(i + 1).is_name("of"):
-            url = self.external_in(code, i + 2, code.expr_end(i + 2))
-            if url is not None:
-                self.tainted[code.tok(i).value] = url
-
-    def _iterator_callback(self, code: _Code, i: int) -> None:
-        """`urls.forEach(u => …)`: u carries what urls carries."""
-        if (url := self.tainted.get(code.tok(i - 2).value)) is None or not code.tok(i + 1).is_punct("("):
-            return
-        j = i + 2
-        if code.tok(j).is_name("function", "async"):
-            j += 1 + code.tok(j + 1).is_name("function")
-        if code.tok(j).is_punct("("):
-            j += 1
-        if code.tok(j).kind == "name":
-            self.tainted[code.tok(j).value] = url
-
-    def text_of(self, code: _Code, start: int, end: int) -> str | None:
-        """The constant text of an expression made of string literals, constants and `+`."""
-        if end <= start:
-            return None
-        parts: list[str] = []
-        for j in range(start, end):
-            t = code.tok(j)
-            if (j - start) % 2:
-                if not t.is_punct("+"):
-                    return None
-            elif t.is_text:
-                parts.append(t.value)
-            elif (
-                t.kind == "name"
-                and t.value in self.constants
-                and not code.tok(j + 1).is_punct(".", "?.", "[")
-            ):
-                parts.append(self.constants[t.value])
-            else:
-                return None
-        return "".join(parts) if (end - start) % 2 else None
-
-    def external_in(self, code: _Code, start: int, end: int) -> str | None:
-        """An external URL the expression evaluates to or carries, if any."""
-        for j in range(start, end):
-            t = code.tok(j)
-            if t.kind in ("string", "template", "template-head") and _is_external(t.value):
-                return t.value
-            if t.kind == "name" and t.value in self.tainted and not code.tok(j - 1).is_punct(".", "?."):
-                return self.tainted[t.value]
-        return None
-
-    def global_ending_at(self, code: _Code, j: int, extra: frozenset[str] = frozenset()) -> bool:
-        """Whether the expression ending at token j is the global object (`window`, `self.top` …)."""
-        t = code.tok(j)
-        if t.is_name("defaultView") and code.tok(j - 1).is_punct(".") and code.tok(j - 2).is_name("document"):
-            return True
-        if t.kind != "name" or (t.value not in self.globals and t.value not in extra):
-            return False
-        if code.tok(j - 1).is_punct(".", "?."):
-            return self.global_ending_at(code, j - 2)
-        return True
-
-
 class _Checker:
-    def __init__(self, code: _Code, ctx: _Context, report: ScriptReport, depth: int = 0) -> None:
+    def __init__(self, code: Code, ctx: Context, report: ScriptReport, depth: int = 0) -> None:
         self.code, self.ctx, self.report, self.depth = code, ctx, report, depth
 
     def add(self, code: str, message: str, i: int) -> None:
@@ -388,7 +155,7 @@ class _Checker:
         if nxt.is_punct(":") and prev.is_punct("{", ","):
             brace = code.enclosing(i, "{")  # a key: only a reference when destructuring `{setTimeout: t} = …`
             return brace is not None and code.tok(code.matching(brace) + 1).is_punct("=")
-        if nxt.is_punct("(") and (prev.is_punct("{", ",", ";", "}", "*") or prev is _EOF):
+        if nxt.is_punct("(") and (prev.is_punct("{", ",", ";", "}", "*") or prev is EOF):
             return not code.tok(code.matching(i + 1) + 1).is_punct("{")  # `setTimeout() {…}` is a method
         return True
 
@@ -462,7 +229,7 @@ class _Checker:
         for start, end in self.code.args(i + 1):
             text = self.ctx.text_of(self.code, start, end)
             if text:
-                inner = _Code(Script(text, self.code.line(start)))
+                inner = Code(Script(text, self.code.line(start)))
                 self.ctx.learn([inner])
                 _Checker(inner, self.ctx, self.report, self.depth + 1).run()
 
@@ -491,7 +258,7 @@ class _Checker:
                     f"(the renderer has no network): {instead_of(url)}",
                     j,
                 )
-            elif urls and t.kind in ("string", "template", "template-head") and _is_external(t.value):
+            elif urls and t.kind in ("string", "template", "template-head") and is_external_url_text(t.value):
                 self._url(t.value, what, "load", j)
         text = self.ctx.text_of(code, start, end)
         if (
@@ -591,17 +358,3 @@ def _looks_like_path(text: str) -> bool:
     return bool(re.fullmatch(r"[\w./~%@+-]+(?:[?#]\S*)?", text)) and (
         "/" in text or bool(re.search(r"\.\w{2,5}$", text))
     )
-
-
-def _is_external(text: str) -> bool:
-    return is_url_text(text) and classify_url(text) == "external"
-
-
-def _depth_change(t: Token) -> int:
-    if t.kind == "punct":
-        return 1 if t.value in ("(", "[", "{") else -1 if t.value in (")", "]", "}") else 0
-    return 1 if t.kind == "template-head" else -1 if t.kind == "template-tail" else 0
-
-
-def _starts_value(t: Token) -> bool:
-    return t.kind in ("name", "number", "string", "template", "template-head", "regex")

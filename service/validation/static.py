@@ -20,9 +20,10 @@ from .assets import element_urls, url_finding
 from .codes import finding
 from .css import css_urls
 from .findings import Finding
+from .jscode import Script
 from .limits import ValidationLimits
 from .root import check_root
-from .scripts import Script, ScriptReport, check_scripts, is_js_type
+from .scripts import ScriptReport, check_scripts, is_js_type
 from .source import Source, normalize
 from .variables import check_variables
 

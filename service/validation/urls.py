@@ -72,3 +72,8 @@ def short(url: str, limit: int = 80) -> str:
     """A URL cut to a readable length for a message (data: URLs can be huge)."""
     url = url.strip()
     return url if len(url) <= limit else url[: limit - 1] + "…"
+
+
+def is_external_url_text(text: str) -> bool:
+    """A script string that is an absolute URL outside the document (`https://…`, `//host/…`)."""
+    return is_url_text(text) and classify_url(text) == "external"
