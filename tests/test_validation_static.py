@@ -92,7 +92,14 @@ def test_missing_doctype(doctype: str) -> None:
     assert only(doc(doctype=doctype), "missing-doctype").line == 1
 
 
-@pytest.mark.parametrize("doctype", ["<!DOCTYPE html>\n", "<!-- made by a model -->\n<!doctype HTML>\n"])
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        "<!DOCTYPE html>\n",
+        "<!-- made by a model -->\n<!doctype HTML>\n",
+        '<?xml version="1.0"?>\n<!doctype html>\n',
+    ],
+)
 def test_doctype_spellings_that_are_fine(doctype: str) -> None:
     assert codes(doc(doctype=doctype)) == []
 
@@ -460,6 +467,7 @@ NOT_NETWORK = [
     ("body", '<a href="#top">top</a> <a href="mailto:hi@example.com">mail</a>'),
     ("body", "<p>Visit https://example.com for more (url(https://example.com) is just text)</p>"),
     ("body", '<img alt="" src="blob:https://example.com/uuid">'),
+    ("body", '<!-- <img src="https://example.com/old.png"> -->'),
     ("head", "<style>\n@namespace svg url(http://www.w3.org/2000/svg);\n/* url(http://x) */\n</style>"),
     ("head", '<style>\n.q::before { content: "url(http://example.com)"; }\n</style>'),
     ("head", '<link rel="stylesheet" href="data:text/css,body{color:red}">'),

@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 
-from bs4 import BeautifulSoup, Comment, Doctype, Tag
+from bs4 import BeautifulSoup, Comment, Doctype, ProcessingInstruction, Tag
 
 from sandbox.composition import PLACEHOLDER_RE, declared_variables, parse_composition
 from sandbox.errors import CompositionError
@@ -98,7 +98,7 @@ def _doctype(soup: BeautifulSoup) -> list[Finding]:
             if str(node).strip().lower() == "html":
                 return []
             break
-        if isinstance(node, Tag) or (not isinstance(node, Comment) and node.strip()):
+        if isinstance(node, Tag) or (not isinstance(node, Comment | ProcessingInstruction) and node.strip()):
             break  # content before the doctype puts the browser in quirks mode
     return [finding("missing-doctype", "the document must start with <!doctype html> (on the first line)", 1)]
 
