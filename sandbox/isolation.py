@@ -53,6 +53,7 @@ NETWORK_FLAGS = (
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--no-pings",
+    "--block-new-web-contents",
     "--dns-prefetch-disable",
     "--disable-background-networking",
     "--disable-component-update",

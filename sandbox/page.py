@@ -22,6 +22,7 @@ from .isolation import DOC_URL, RequestPolicy
 
 _RUNTIME_JS = resources.files(__package__).joinpath("runtime.js").read_text(encoding="utf-8")
 DEFAULT_SEED = 0x5EE4
+FRAME_TIMEOUT = 60.0
 
 
 @dataclass
@@ -57,6 +58,7 @@ class PageSession:
         self._loaded: asyncio.Event = asyncio.Event()
         self._unlisten = lambda: None
         self._script_installed = False
+        self._main_frame: str | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
     @classmethod
@@ -86,6 +88,7 @@ class PageSession:
         target = await conn.send("Target.createTarget", params)
         attached = await conn.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})
         self._session = attached["sessionId"]
+        self._main_frame = target["targetId"]  # a tab's main frame id is its target id
         await asyncio.gather(
             self._send("Page.enable"),
             self._send("Runtime.enable"),
@@ -109,8 +112,7 @@ class PageSession:
         """Navigate to the composition; returns once it has loaded and its fonts are ready."""
         self._policy = RequestPolicy(html, assets_dir)
         self._loaded.clear()
-        self._time = None
-        self._frame_no = 0
+        self._time = None  # (frame ticks keep counting: Chromium needs them to increase monotonically)
         self.state.errors.clear()
         if not self._script_installed:
             await self._send(
@@ -141,6 +143,9 @@ class PageSession:
                         },
                     )
                 )
+        except RenderError:
+            self.raise_if_errors()  # the page's own error (e.g. it navigated away) says more
+            raise
         except TimeoutError:
             # The page's main thread may be stuck in a loop: this browser is no longer usable.
             self.browser.broken = True
@@ -151,31 +156,41 @@ class PageSession:
         if "exceptionDetails" in res:
             raise PageError(_exception_text(res["exceptionDetails"]), t)
 
-    async def capture(self, fmt: str = "jpeg", quality: int = 92) -> bytes | None:
-        """The frame as image bytes; None when nothing changed since the previous capture."""
+    async def capture(self, fmt: str = "jpeg", quality: int = 92, *, force: bool = False) -> bytes | None:
+        """The frame as image bytes; None when nothing changed since the previous capture.
+
+        With beginFrame, Chromium sends no picture for a frame without damage. `force`
+        makes an invisible change first so that a picture always comes back.
+        """
         shot: dict[str, Any] = {"format": fmt}
         if fmt == "jpeg":
             shot["quality"] = quality
-        if self.browser.kind.begin_frame:
-            interval = 1000.0 / self.fps
-            self._frame_no += 1
-            res = await self._race(
-                self._send(
-                    "HeadlessExperimental.beginFrame",
-                    {
-                        "frameTimeTicks": 1000.0 + self._frame_no * interval,
-                        "interval": interval,
-                        "screenshot": shot,
-                    },
-                )
-            )
-            data = res.get("screenshotData")
-        else:
+        if not self.browser.kind.begin_frame:
             res = await self._race(
                 self._send("Page.captureScreenshot", {**shot, "captureBeyondViewport": False})
             )
-            data = res.get("data")
+            return base64.b64decode(res["data"])
+        data = await self._begin_frame(shot)
+        if data is None and force:
+            await self._race(self._send("Runtime.evaluate", {"expression": "window.__seekreel.nudge()"}))
+            data = await self._begin_frame(shot)
         return base64.b64decode(data) if data else None
+
+    async def _begin_frame(self, shot: dict[str, Any]) -> str | None:
+        interval = 1000.0 / self.fps
+        self._frame_no += 1
+        params = {
+            "frameTimeTicks": 1000.0 + self._frame_no * interval,
+            "interval": interval,
+            "screenshot": shot,
+        }
+        try:
+            async with asyncio.timeout(FRAME_TIMEOUT):
+                res = await self._race(self._send("HeadlessExperimental.beginFrame", params))
+        except TimeoutError:
+            self.browser.broken = True
+            raise RenderError(f"the browser produced no frame within {FRAME_TIMEOUT:g} s") from None
+        return res.get("screenshotData")
 
     @property
     def refused_requests(self) -> list[str]:
@@ -212,6 +227,7 @@ class PageSession:
         if task in done:
             return task.result()
         task.cancel()
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # consumed: no "never retrieved"
         self.browser.broken = True
         raise PageCrashed(self.state.crashed.result())
 
@@ -235,6 +251,15 @@ class PageSession:
             task.add_done_callback(self._tasks.discard)
         elif method == "Page.loadEventFired":
             self._loaded.set()
+        elif method == "Page.frameNavigated":
+            frame = params.get("frame", {})
+            if not frame.get("parentId") and frame.get("url") not in (DOC_URL, "about:blank"):
+                self.state.errors.append(
+                    PageProblem(
+                        f"the page navigated away to {frame.get('url')} (a composition may not navigate)",
+                        self._time,
+                    )
+                )
         elif method == "Runtime.exceptionThrown":
             self.state.errors.append(PageProblem(_exception_text(params["exceptionDetails"]), self._time))
         elif method == "Inspector.targetCrashed":
@@ -247,7 +272,18 @@ class PageSession:
     async def _answer(self, params: dict[str, Any]) -> None:
         assert self._policy is not None
         rid = params["requestId"]
-        resp = self._policy.answer(params["request"]["url"])
+        url = params["request"]["url"]
+        if (
+            params.get("resourceType") == "Document"
+            and params.get("frameId") == self._main_frame
+            and url != DOC_URL
+        ):
+            self.state.errors.append(
+                PageProblem(
+                    f"the page tried to navigate to {url} (a composition may not navigate)", self._time
+                )
+            )
+        resp = self._policy.answer(url)
         with contextlib.suppress(Exception):
             if resp is None:
                 await self._send("Fetch.failRequest", {"requestId": rid, "errorReason": "BlockedByClient"})

@@ -183,7 +183,7 @@ async def _capture_segment(
             if cancel is not None and cancel.is_set():
                 raise RenderCancelled("the render was cancelled")
             await page.seek(comp.time_of(i), options.seek_timeout)
-            image = await page.capture("jpeg", jpeg_quality) or previous
+            image = await page.capture("jpeg", jpeg_quality, force=previous is None) or previous
             page.raise_if_errors()
             if image is None:
                 raise RenderError(f"the browser returned no picture for frame {i}")
@@ -253,7 +253,7 @@ async def capture_frame(
     async with _loaded_page(pool, scale, comp, options) as page:
         page.raise_if_errors()
         await page.seek(t, options.seek_timeout)
-        image = await page.capture("png")
+        image = await page.capture("png", force=True)
         page.raise_if_errors()
         if image is None:
             raise RenderError("the browser returned no picture")

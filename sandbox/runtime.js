@@ -113,6 +113,7 @@
       nowMs = Math.max(nowMs, tm.due);
       if (tm.every) tm.due += tm.every; else timers.delete(id);
       try { call(tm.fn, tm.args); } catch (err) { report(err); }
+      noteAnimations(); // a transition this timer started begins at the timer's time
       if (++fired > MAX_TIMER_FIRINGS) throw new Error("timers fired more than 100000 times in one seek");
     }
   };
@@ -129,9 +130,12 @@
   // An animation first seen at virtual time T (e.g. a transition a seek just triggered)
   // starts at T; those present at load start at 0.
   const birth = new WeakMap();
+  const noteAnimations = () => {
+    for (const anim of document.getAnimations()) if (!birth.has(anim)) birth.set(anim, nowMs);
+  };
   const seekAnimations = () => {
+    noteAnimations();
     for (const anim of document.getAnimations()) {
-      if (!birth.has(anim)) birth.set(anim, nowMs);
       try {
         if (anim.playState !== "paused") anim.pause();
         anim.currentTime = Math.max(0, nowMs - birth.get(anim));
@@ -156,7 +160,7 @@
     if (!ready) {
       const images = Array.from(document.images || []).map((img) => img.decode().catch(() => {}));
       ready = settle([document.fonts ? document.fonts.ready : Promise.resolve(), ...images]);
-      for (const anim of document.getAnimations()) if (!birth.has(anim)) birth.set(anim, 0);
+      noteAnimations(); // everything present at load starts at t = 0
     }
     return ready;
   };
@@ -179,8 +183,23 @@
     return nowMs;
   }
 
+  // A change the compositor must redraw but no pixel shows (black at alpha 0.001 rounds
+  // back to the same 8-bit value): used when a frame has to be captured although nothing moved.
+  let nudgeEl = null;
+  let nudgeOn = false;
+  const nudge = () => {
+    if (!nudgeEl) {
+      nudgeEl = document.createElement("seekreel-nudge");
+      nudgeEl.style.cssText = "all:initial;position:fixed;left:0;top:0;width:1px;height:1px;" +
+        "pointer-events:none;z-index:2147483647;background:#000;opacity:0";
+    }
+    if (!nudgeEl.isConnected) document.documentElement.appendChild(nudgeEl);
+    nudgeOn = !nudgeOn;
+    nudgeEl.style.opacity = nudgeOn ? "0.001" : "0.0011";
+  };
+
   Object.defineProperty(window, "__seekreel", {
-    value: Object.freeze({ seek, get now() { return nowMs / 1000; } }),
+    value: Object.freeze({ seek, nudge, get now() { return nowMs / 1000; } }),
     writable: false,
     configurable: false,
   });

@@ -452,11 +452,6 @@ def test_no_request_leaves_the_sandbox(isolate_network: bool, tmp_path: Path) ->
     assert f"{canary.http_bases[0]}/location_href/seek" in refused
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sandbox gap: a refused top-level navigation commits chrome-error://chromewebdata/ and the "
-    "render goes on capturing it without an error (see the isolation report)",
-)
 @pytest.mark.usefixtures("no_local_network_access")
 def test_self_navigation_fails_the_render(tmp_path: Path) -> None:
     """A composition that navigates away is an error, not frames of Chromium's error page."""

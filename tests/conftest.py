@@ -1,0 +1,19 @@
+"""Shared fixtures. Tests drive real Chromium and real ffmpeg; keep compositions tiny."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/media.py, tests/fakes
+
+
+@pytest.fixture
+def run() -> Iterator[object]:
+    """Run a coroutine to completion on a fresh event loop (no pytest-asyncio needed)."""
+    yield asyncio.run
