@@ -77,7 +77,7 @@ def test_uncaught_error_reports_its_time(tmp_path: Path, launched: list[int], ru
 
 
 def test_error_while_loading(run) -> None:
-    with pytest.raises(PageError, match="while loading: .*boom"):
+    with pytest.raises(PageError, match=r"while loading: .*boom"):
         run(capture_frame(comp("throw new Error('boom');"), 0.1, RenderOptions()))
 
 
@@ -101,7 +101,7 @@ def test_whole_render_timeout(tmp_path: Path, run) -> None:
 
 def test_waituntil_that_never_settles(run) -> None:
     html = comp("addEventListener('hf-seek', e => e.detail.waitUntil(new Promise(() => {})));")
-    with pytest.raises((PageError, SeekTimeout), match="waitUntil|took longer"):
+    with pytest.raises((PageError, SeekTimeout), match=r"waitUntil|took longer"):
         run(capture_frame(html, 0.2, RenderOptions(seek_timeout=1.0)))
 
 
