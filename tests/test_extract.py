@@ -81,6 +81,17 @@ def test_trailing_prose_mentioning_closing_tag_is_not_part_of_the_document() -> 
     assert extract_html(answer).html == DOC + "\n"
 
 
+def test_html_inside_a_script_string_does_not_split_the_document() -> None:
+    doc = DOC.replace("<script>", "<script>const sample = '<!doctype html><html><body>';")
+    assert extract_html(f"Here you go:\n{doc}\nBye").html == doc + "\n"
+    assert extract_html(f"```html\n{doc}\n```").html == doc + "\n"
+
+
+def test_a_doctype_mentioned_in_prose_before_a_bare_document() -> None:
+    answer = f"Remember that `<!doctype html>` must come first. Here it is:\n{DOC}\n"
+    assert extract_html(answer).html == DOC + "\n"
+
+
 def test_think_block_with_snippets_is_skipped() -> None:
     answer = f"<think>Maybe <html><body>draft</body></html>? No.</think>\n```html\n{DOC}\n```"
     assert extract_html(answer).html == DOC + "\n"

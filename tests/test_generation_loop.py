@@ -256,3 +256,28 @@ def test_runtime_checks_in_the_sandbox_feed_the_repair() -> None:
     assert "missingHelper" in first[0].message
     second = sent_text(chat_requests(fake)[1])
     assert "page-error" in second and "missingHelper" in second
+
+
+def test_offline_provider_composes_from_the_request_fields() -> None:
+    settings = model_settings("offline", None, brand_colors="#ff6a00")
+    req = GenerationRequest("A title card for 'Frame by Frame', episode 42", duration=2, aspect="9:16")
+    result, events = run(req, settings)
+    assert result.ok, result.findings
+    assert (result.provider, len(result.attempts)) == ("offline", 1)
+    assert 'data-duration="2"' in result.html and 'data-aspect="9:16"' in result.html
+    assert "Frame by Frame" in result.html
+    assert [e.stage for e in events] == ["writing", "checking"]
+
+
+def test_offline_revise_understood_and_not() -> None:
+    settings = model_settings("offline", None)
+    draft, _ = run(GenerationRequest("A 2-second title card for 'Frame by Frame'"), settings)
+    longer = asyncio.run(
+        revise_composition(draft.html, "make it 4 seconds", settings=settings, runtime=False)
+    )
+    assert longer.ok and 'data-duration="4"' in longer.html
+    nonsense = asyncio.run(
+        revise_composition(draft.html, "reticulate the splines", settings=settings, runtime=False)
+    )
+    assert not nonsense.ok and nonsense.html is None
+    assert [f.code for f in nonsense.findings] == ["instruction-not-understood"]

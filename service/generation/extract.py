@@ -131,14 +131,26 @@ def _documents(text: str) -> list[_Doc]:
 
 
 def _starts(text: str) -> list[int]:
-    """Doctype positions, plus `<html` tags that no doctype introduces (a doctype-less document)."""
-    doctypes = [m.start() for m in _DOCTYPE_RE.finditer(text)]
-    starts = set(doctypes)
-    for m in _HTML_OPEN_RE.finditer(text):
-        owner = max((d for d in doctypes if d < m.start()), default=None)
-        if owner is None or _HTML_OPEN_RE.search(text, owner, m.start()):
-            starts.add(m.start())
-    return sorted(starts)
+    """Where documents start: a doctype, or an `<html` tag that no doctype introduces.
+
+    Inside a document that has not closed yet, a doctype or `<html` in the middle of a line
+    (a script string such as '<html>', a mention in prose) does not start a new one; at the
+    start of a line it does (the earlier one was a mention, or was cut off).
+    """
+    marks = [(m.start(), "doctype") for m in _DOCTYPE_RE.finditer(text)]
+    marks += [(m.start(), "html") for m in _HTML_OPEN_RE.finditer(text)]
+    starts: list[int] = []
+    awaiting_html = False  # the last start was a doctype whose <html> tag has not come yet
+    for pos, kind in sorted(marks):
+        if starts and kind == "html" and awaiting_html:
+            awaiting_html = False
+            continue
+        at_line_start = not text[text.rfind("\n", 0, pos) + 1 : pos].strip()
+        closed = bool(starts) and _HTML_CLOSE_RE.search(text, starts[-1], pos) is not None
+        if not starts or closed or at_line_start:
+            starts.append(pos)
+            awaiting_html = kind == "doctype"
+    return starts
 
 
 def _documents_in(segment: str) -> list[_Doc]:

@@ -130,17 +130,21 @@ async def generate_composition(
     provider = get_provider(req.provider, req.model, settings, base_url=req.base_url)
     try:
         if isinstance(provider, OfflineProvider):
-            return await session.offline(
-                provider,
-                lambda: provider.compose(
-                    req.prompt,
-                    duration=req.duration,
-                    aspect=req.aspect,
-                    fps=req.fps,
-                    brand_colors=brand.color_values or None,
-                    variables=req.variables,
-                ),
-            )
+
+            def compose() -> str:
+                try:
+                    return provider.compose(
+                        req.prompt,
+                        duration=req.duration,
+                        aspect=req.aspect,
+                        fps=req.fps,
+                        brand_colors=brand.color_values or None,
+                        variables=req.variables,
+                    )
+                except ValueError as exc:  # the composer's one-line refusal of an unusable request
+                    raise InvalidRequest(str(exc)) from None
+
+            return await session.offline(provider, compose)
         system = system_prompt(
             duration=req.duration,
             aspect=req.aspect,
@@ -184,7 +188,9 @@ async def revise_composition(
     chosen = get_provider(provider, model, settings, base_url=base_url)
     try:
         if isinstance(chosen, OfflineProvider):
-            return await session.offline(chosen, lambda: chosen.revise(html, instruction))
+            return await session.offline(
+                chosen, lambda: chosen.revise(html, instruction), refusal_code="instruction-not-understood"
+            )
         system = system_prompt(
             duration=_float_or_none(duration_text),
             aspect=aspect_text if aspect_text in CANONICAL_SIZES else None,
@@ -218,15 +224,20 @@ class _Session:
         if inspect.isawaitable(result):
             await result
 
-    async def offline(self, provider: OfflineProvider, make: Callable[[], str]) -> GenerationResult:
-        """One deterministic attempt: asking the composer again would give the same document."""
+    async def offline(
+        self, provider: OfflineProvider, make: Callable[[], str], *, refusal_code: str | None = None
+    ) -> GenerationResult:
+        """One deterministic attempt: asking the composer again would give the same document.
+
+        With `refusal_code`, the composer's ValueError ("I don't understand") becomes that finding.
+        """
         await self.emit("writing", 1, 1)
         try:
             html = make()
         except ValueError as exc:
-            finding = Finding(
-                code="instruction-not-understood", severity="error", message=str(exc), line=None
-            )
+            if refusal_code is None or isinstance(exc, InvalidRequest):
+                raise
+            finding = Finding(code=refusal_code, severity="error", message=str(exc), line=None)
             attempt = Attempt(1, None, [finding], "")
             return GenerationResult(False, None, [attempt], [finding], provider.name, provider.model)
         await self.emit("checking", 1, 1)
