@@ -281,3 +281,19 @@ def test_offline_revise_understood_and_not() -> None:
     )
     assert not nonsense.ok and nonsense.html is None
     assert [f.code for f in nonsense.findings] == ["instruction-not-understood"]
+
+
+def test_the_system_prompt_states_the_contract_and_its_example_is_valid() -> None:
+    from service.generation.extract import extract_html
+    from service.generation.prompting import system_prompt
+    from service.validation import validate_static
+
+    text = system_prompt(duration=None, aspect=None, fps=None, default_duration=6, brand=Brand())
+    for rule in ("hf-seek", "setInterval", "requestAnimationFrame", "{{$NAME}}", 'id="hf-variables"',
+                 "1920×1080", "1080×1920", "1080×1080", "1080×1350", "Inter", "Noto Serif",
+                 "Noto Color Emoji", "@import", "data-duration", "data-aspect", "30 fps"):  # fmt: skip
+        assert rule in text, rule
+    example = extract_html(text).html
+    assert example is not None
+    report = validate_static(example)
+    assert report.ok, report.findings

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -28,6 +28,7 @@ from .progress import frame_progress
 from .render_cmds import Quality, VarOpt, write_atomically
 
 console = Console(highlight=False)
+T = TypeVar("T")
 
 PromptArg = Annotated[str, typer.Argument(help="What the video should be, in plain words.")]
 ProviderOpt = Annotated[
@@ -79,7 +80,7 @@ def draft(
     """Write a validated HTML composition for a prompt (repairing it with the model if needed)."""
     ask = _ask(prompt, provider, model, base_url, duration, aspect, fps, var, max_attempts)
     _check_output(output)
-    result = asyncio.run(_draft(ask, quiet=quiet or as_json))
+    result = _run(_draft(ask, quiet=quiet or as_json))
     if as_json:
         data = result.to_dict()
         data["path"] = str(output) if result.ok else None
@@ -135,12 +136,20 @@ def generate(
         render_timeout=ask.settings.render_timeout,
         max_duration=ask.settings.max_duration,
     )
-    result = asyncio.run(_generate(ask, output, draft_out, options, quiet=quiet))
+    result = _run(_generate(ask, output, draft_out, options, quiet=quiet))
     if not quiet:
         console.print(
             f"[green]✓[/] {result.path} — {result.width}x{result.height}, {result.frames} frames at "
             f"{result.fps:g} fps ({result.duration:g} s)" + (f"; draft {draft_out}" if draft_out else "")
         )
+
+
+def _run(work: Coroutine[Any, Any, T]) -> T:
+    """Run the async work; Ctrl-C stops it (browsers closed, no partial output) with one line, exit 130."""
+    try:
+        return asyncio.run(work)
+    except KeyboardInterrupt:
+        fail("interrupted", code=130)
 
 
 def _ask(
