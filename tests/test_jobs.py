@@ -1,0 +1,186 @@
+"""The job manager: real renders in real Chromium, persistence across restarts, cancel, events, bounds."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+import pytest
+from media import video_info
+from service_helpers import THROWS_LATE, make_settings, tiny
+
+from sandbox import BrowserPool, CompositionError
+from service.jobs import JobManager, JobNotFound, JobStatus, QueueFull
+from service.storage import open_store
+from service.storage.models import utcnow
+
+
+def manager(tmp_path: Path, **overrides: object) -> JobManager:
+    settings = make_settings(tmp_path, **overrides)
+    return JobManager(settings, open_store(settings.data_dir))
+
+
+def test_a_job_renders_and_reports_snapshot_progress_and_status_events(tmp_path: Path) -> None:
+    async def main() -> tuple[list[tuple[str, str, int]], object]:
+        async with manager(tmp_path) as jobs:
+            job = await jobs.submit_render(tiny(), jobs.render_options(fps=10), meta={"who": "test"})
+            assert job.status is JobStatus.QUEUED and job.frames_total == 10
+            seen = []
+            async with contextlib.aclosing(jobs.subscribe(job.id)) as events:
+                async for event in events:
+                    seen.append((event.kind, event.job.status.value, event.job.frames_done))
+            return seen, await jobs.get(job.id)
+
+    seen, done = asyncio.run(main())
+    assert seen[0][0] == "snapshot"
+    assert seen[-1] == ("status", "succeeded", 10)
+    progress = [frames for kind, _, frames in seen if kind == "progress"]
+    assert progress == sorted(progress) and progress[-1] == 10
+    assert done.status is JobStatus.SUCCEEDED and done.meta == {"who": "test"}
+    assert done.video_path is not None and done.video_bytes == done.video_path.stat().st_size
+    info = video_info(done.video_path)
+    assert (info["width"], info["height"], info["frames"]) == (320, 180, 10)
+
+
+def test_a_queued_job_left_by_a_stopped_manager_runs_in_the_next_one(tmp_path: Path) -> None:
+    async def main() -> None:
+        first = manager(tmp_path)
+        job = await first.submit_render(tiny(), first.render_options(fps=10))  # never started: stays queued
+        await first.stop()
+        first.store.close()
+        assert (await manager(tmp_path).get(job.id)).status is JobStatus.QUEUED
+
+        async with manager(tmp_path) as second:
+            done = await second.wait(job.id, timeout=120)
+        assert done.status is JobStatus.SUCCEEDED and done.video_path.exists()
+
+    asyncio.run(main())
+
+
+def test_a_job_that_was_running_is_requeued_once_then_failed_with_a_reason(tmp_path: Path) -> None:
+    """A process that died mid-render leaves `running` rows: run them again once, never leave them stuck."""
+    settings = make_settings(tmp_path)
+    store = open_store(settings.data_dir)
+    options = {"fps": 10, "variables": {}}
+    once = store.create_job(html=tiny(), options=options, frames_total=10)
+    store.update_job(once.id, status=JobStatus.RUNNING, runs=1, started_at=utcnow())
+    twice = store.create_job(html=tiny(), options=options, frames_total=10)
+    store.update_job(twice.id, status=JobStatus.RUNNING, runs=2, started_at=utcnow())
+
+    async def main() -> None:
+        async with JobManager(settings, store) as jobs:
+            rerun = await jobs.wait(once.id, timeout=120)
+            gave_up = await jobs.get(twice.id)
+        assert rerun.status is JobStatus.SUCCEEDED and rerun.runs == 2
+        assert gave_up.status is JobStatus.FAILED and gave_up.error_code == "interrupted"
+        assert "stopped twice" in gave_up.error and gave_up.finished_at is not None
+
+    asyncio.run(main())
+
+
+def test_stopping_mid_render_puts_the_job_back_in_the_queue(tmp_path: Path) -> None:
+    async def main() -> None:
+        jobs = manager(tmp_path, render_concurrency=1)
+        await jobs.start()
+        job = await jobs.submit_render(tiny(3), jobs.render_options(fps=30))
+        async with contextlib.aclosing(jobs.subscribe(job.id)) as events:
+            async for event in events:
+                if event.kind == "progress":
+                    break
+        await jobs.stop()
+        back = await jobs.get(job.id)
+        assert back.status is JobStatus.QUEUED and back.runs == 0  # a stop is not the job's fault
+        async with manager(tmp_path) as again:
+            assert (await again.wait(job.id, timeout=120)).status is JobStatus.SUCCEEDED
+
+    asyncio.run(main())
+
+
+def test_cancel_a_queued_and_a_running_job(tmp_path: Path) -> None:
+    async def main() -> None:
+        async with manager(tmp_path, render_concurrency=1) as jobs:
+            running = await jobs.submit_render(tiny(3), jobs.render_options(fps=30))
+            queued = await jobs.submit_render(tiny(), jobs.render_options(fps=10))
+            cancelled = await jobs.cancel(queued.id)
+            assert cancelled.status is JobStatus.CANCELLED and cancelled.error_code == "cancelled"
+
+            async with contextlib.aclosing(jobs.subscribe(running.id)) as events:
+                async for event in events:
+                    if event.kind == "progress":
+                        break
+            stopped = await jobs.cancel(running.id)
+            assert stopped.status is JobStatus.CANCELLED
+            assert stopped.frames_done < stopped.frames_total
+            assert not (jobs.videos_dir / f"{running.id}.mp4").exists()
+            assert jobs.queue_depth() == 0
+            # the runner is free again
+            after = await jobs.submit_render(tiny(), jobs.render_options(fps=10))
+            assert (await jobs.wait(after.id, timeout=120)).status is JobStatus.SUCCEEDED
+            # cancelling a finished job changes nothing
+            assert (await jobs.cancel(after.id)).status is JobStatus.SUCCEEDED
+
+    asyncio.run(main())
+
+
+def test_a_page_error_fails_only_its_own_job(tmp_path: Path) -> None:
+    async def main() -> None:
+        async with manager(tmp_path) as jobs:
+            bad = await jobs.submit_render(THROWS_LATE, jobs.render_options(fps=10))
+            good = await jobs.submit_render(tiny(), jobs.render_options(fps=10))
+            failed, ok = await jobs.wait(bad.id, timeout=120), await jobs.wait(good.id, timeout=120)
+        assert failed.status is JobStatus.FAILED and failed.error_code == "page_error"
+        assert "boom at the middle" in failed.error
+        assert ok.status is JobStatus.SUCCEEDED
+
+    asyncio.run(main())
+
+
+def test_submit_refuses_bad_html_and_a_full_queue_before_storing_anything(tmp_path: Path) -> None:
+    async def main() -> None:
+        jobs = manager(tmp_path, queue_size=2)  # not started: nothing drains the queue
+        with pytest.raises(CompositionError, match="data-duration"):
+            await jobs.submit_render("<!doctype html><html><body>no duration</body></html>")
+        with pytest.raises(CompositionError, match="LABEL"):
+            await jobs.submit_render(tiny().replace('"LABEL": "hello"', '"OTHER": "x"'))
+        for _ in range(2):
+            await jobs.submit_render(tiny(), jobs.render_options(fps=10))
+        with pytest.raises(QueueFull, match="full"):
+            await jobs.submit_render(tiny(), jobs.render_options(fps=10))
+        assert jobs.store.count_jobs([JobStatus.QUEUED]) == 2
+        with pytest.raises(JobNotFound):
+            await jobs.wait("job_missing", timeout=5)
+
+    asyncio.run(main())
+
+
+def test_a_shared_pool_survives_a_killed_browser(tmp_path: Path) -> None:
+    """A browser that dies between jobs is replaced: the next job still renders."""
+
+    async def main() -> None:
+        settings = make_settings(tmp_path, render_concurrency=1)
+        store = open_store(settings.data_dir)
+        async with BrowserPool(size=1) as pool, JobManager(settings, store, pool=pool) as jobs:
+            first = await jobs.submit_render(tiny(), jobs.render_options(fps=10))
+            assert (await jobs.wait(first.id, timeout=120)).status is JobStatus.SUCCEEDED
+            for browser in list(pool._idle):
+                browser.proc.kill()
+                await browser.proc.wait()
+            second = await jobs.submit_render(tiny(), jobs.render_options(fps=10))
+            assert (await jobs.wait(second.id, timeout=120)).status is JobStatus.SUCCEEDED
+
+    asyncio.run(main())
+
+
+def test_old_videos_are_pruned_but_the_job_record_stays(tmp_path: Path) -> None:
+    async def main() -> None:
+        async with manager(tmp_path, video_retention_hours=0) as jobs:
+            job = await jobs.submit_render(tiny(), jobs.render_options(fps=10))
+            done = await jobs.wait(job.id, timeout=120)
+            assert done.video_path.exists()
+            await jobs._prune_videos()
+            pruned = await jobs.get(job.id)
+        assert pruned.status is JobStatus.SUCCEEDED and pruned.video_path is None
+        assert not done.video_path.exists()
+
+    asyncio.run(main())
