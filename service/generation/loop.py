@@ -262,7 +262,7 @@ class _Session:
             attempts.append(Attempt(number, extraction.html, findings, _excerpt(completion.text)))
             if ok:
                 break
-            echo = f"```html\n{extraction.html}```" if extraction.html else _clip(completion.text)
+            echo = _clip(f"```html\n{extraction.html}```" if extraction.html else completion.text)
             repair = repair_prompt(
                 findings,
                 attempt=number + 1,
