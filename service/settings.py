@@ -21,7 +21,9 @@ class Settings(BaseSettings):
     max_attempts: int = 3
     provider_timeout: float = 120.0
     provider_retries: int = 3
-    openai_api_key: str | None = Field(None, validation_alias=AliasChoices("SEEKREEL_OPENAI_API_KEY", "OPENAI_API_KEY"))
+    openai_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("SEEKREEL_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
     openai_base_url: str | None = Field(
         None, validation_alias=AliasChoices("SEEKREEL_OPENAI_BASE_URL", "OPENAI_BASE_URL")
     )
