@@ -1,0 +1,548 @@
+#!/usr/bin/env python3
+"""`make bench`: seekreel's speed, memory and picture quality on the shared bench compositions.
+
+For every `../shared/bench/*.html` it
+
+1. renders the composition at 1080p30 with the CLI (`seekreel render … --quiet`) `--runs`
+   times, reporting the median wall time, frames per second achieved and the peak memory
+   of the whole process tree (Python + browsers + ffmpeg), sampled from /proc;
+2. checks that speed was not bought with quality: it captures the same frames losslessly
+   (PNG, same per-segment page reloads as the renderer) and reports the PSNR of the default
+   output against them, and of those lossless frames run through the very same encoder
+   settings — the bar is ≥ 38 dB and within 1 dB of the latter;
+3. when the reference renderer (HyperFrames) is installed, runs
+   `../shared/tools/anchor_bench.py` side by side and, with `--anchor-memory`, samples the
+   reference renderer's memory the same way.
+
+    .venv/bin/python scripts/bench.py [--only NAME] [--runs N] [--skip-anchor] [--skip-quality]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import math
+import os
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SEEKREEL = REPO / ".venv/bin/seekreel"
+RESOLUTION, FPS, QUALITY = "1080p", 30.0, "standard"
+PSNR_FLOOR, PSNR_MAX_GAP = 38.0, 1.0
+SAMPLE_SECONDS = 0.05
+PSS_EVERY = 10  # smaps_rollup is ~1.5 ms a process: read it every 10th sample only
+
+
+# --- memory of a process tree -------------------------------------------------------------
+
+
+class TreeSampler:
+    """Peak memory of a process and all its descendants, summed, sampled every 50 ms.
+
+    RSS is summed over the tree (shared pages count once per process, so it overstates);
+    PSS (proportional set size, sampled every 0.5 s) splits shared pages fairly.
+    """
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.peak_rss = 0
+        self.peak_pss = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        tick = 0
+        while not self._stop.is_set():
+            tree = self._tree()
+            self.peak_rss = max(self.peak_rss, sum(_rss(p, self._page) for p in tree))
+            if tick % PSS_EVERY == 0:
+                self.peak_pss = max(self.peak_pss, sum(_pss(p) for p in tree))
+            tick += 1
+            self._stop.wait(SAMPLE_SECONDS)
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                ppid = _ppid(int(name))
+                if ppid is not None:
+                    children.setdefault(ppid, []).append(int(name))
+        found, todo = [], [self.root]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children.get(pid, ()))
+        return found
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return None
+    return int(stat[stat.rindex(b")") + 2 :].split()[1])
+
+
+def _rss(pid: int, page: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * page
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            m = re.search(rb"^Pss:\s+(\d+) kB", fh.read(), re.M)
+    except OSError:
+        return 0
+    return int(m.group(1)) * 1024 if m else 0
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_rss: int
+    peak_pss: int
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> Measured:
+    """Run a command to completion, timing it and sampling its process tree's memory."""
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE)
+        with TreeSampler(proc.pid) as sampler:
+            _, err = proc.communicate()
+        seconds = time.perf_counter() - started
+    finally:
+        if log:
+            out.close()  # type: ignore[union-attr]
+    if proc.returncode != 0:
+        lines = err.decode(errors="replace").strip().splitlines()
+        raise RuntimeError(f"{shlex.join(cmd[:3])} … failed: {lines[-1] if lines else proc.returncode}")
+    return Measured(seconds, sampler.peak_rss, sampler.peak_pss)
+
+
+# --- seekreel speed -----------------------------------------------------------------------
+
+
+@dataclass
+class SpeedRow:
+    name: str
+    frames: int
+    runs: list[Measured] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def peak_rss(self) -> int:
+        return max(r.peak_rss for r in self.runs)
+
+    @property
+    def peak_pss(self) -> int:
+        return max(r.peak_pss for r in self.runs)
+
+
+def render_command(src: Path, out: Path, extra: list[str]) -> list[str]:
+    return [
+        str(SEEKREEL), "render", str(src), "-o", str(out),
+        "--resolution", RESOLUTION, "--fps", f"{FPS:g}", "--quality", QUALITY, "--quiet", *extra,
+    ]  # fmt: skip
+
+
+def frame_count(src: Path) -> int:
+    from sandbox import RenderOptions
+    from sandbox.render import prepare
+
+    comp, *_ = prepare(src.read_text(encoding="utf-8"), RenderOptions(fps=FPS, resolution=RESOLUTION))
+    return comp.frame_count
+
+
+def measure_speed(src: Path, out: Path, runs: int, extra: list[str]) -> SpeedRow:
+    row = SpeedRow(src.stem, frame_count(src))
+    for _ in range(runs):
+        row.runs.append(run_measured(render_command(src, out, extra)))
+    return row
+
+
+# --- quality ------------------------------------------------------------------------------
+
+
+async def capture_lossless(src: Path, frames_dir: Path, workers: int) -> list[tuple[int, int]]:
+    """PNG of every frame, captured exactly as the renderer captures its JPEGs.
+
+    Mirrors `sandbox.render._capture_segment`: a fresh page load per segment, a forced
+    picture for a segment's first frame, and the previous picture reused when Chromium
+    reports no damage. Returns the segments as (first frame, frame count).
+    """
+    from sandbox import BrowserPool, RenderError, RenderOptions
+    from sandbox.page import DEFAULT_SEED, PageSession
+    from sandbox.render import plan_segments, prepare
+
+    options = RenderOptions(fps=FPS, resolution=RESOLUTION, quality=QUALITY)
+    comp, _, _, scale = prepare(src.read_text(encoding="utf-8"), options)
+    segments = plan_segments(comp.frame_count, comp.fps)
+    queue = list(segments)
+
+    async def worker(pool: BrowserPool) -> None:
+        async with (
+            pool.browser(scale) as browser,
+            PageSession.open(browser, comp.width, comp.height, comp.fps) as page,
+        ):
+            while queue:
+                seg = queue.pop(0)
+                await page.load(
+                    comp.html,
+                    assets_dir=src.resolve().parent,
+                    seed=DEFAULT_SEED,
+                    timeout=options.load_timeout,
+                    wait_ms=int(options.seek_timeout * 1000),
+                )
+                previous: bytes | None = None
+                for i in range(seg.start, seg.end):
+                    await page.seek(comp.time_of(i), options.seek_timeout)
+                    image = await page.capture("png", force=previous is None) or previous
+                    page.raise_if_errors()
+                    if image is None:
+                        raise RenderError(f"no picture for frame {i}")
+                    (frames_dir / f"{i:05d}.png").write_bytes(image)
+                    previous = image
+
+    async with BrowserPool(workers) as pool:
+        await asyncio.gather(*(worker(pool) for _ in range(min(workers, len(segments)))))
+    return [(s.start, s.frames) for s in segments]
+
+
+def encoder_filter(size: tuple[int, int]) -> str:
+    """The renderer's own scale/colour filter, taken from its encoder command."""
+    from sandbox.encode import segment_command
+
+    cmd = segment_command(Path("x.mp4"), fps=FPS, frames=1, quality=QUALITY, image_codec="png", size=size)
+    return cmd[cmd.index("-vf") + 1]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def encode_like_renderer(
+    frames_dir: Path, segments: list[tuple[int, int]], size: tuple[int, int], out: Path
+) -> None:
+    """The lossless frames through the renderer's encoder: same segments, same command, same join."""
+    from sandbox.encode import join_segments, segment_command
+
+    parts = []
+    for start, count in segments:
+        part = out.with_name(f"{out.stem}.seg{start:05d}.mp4")
+        cmd = segment_command(part, fps=FPS, frames=count, quality=QUALITY, image_codec="png", size=size)
+        data = b"".join((frames_dir / f"{i:05d}.png").read_bytes() for i in range(start, start + count))
+        subprocess.run(cmd, input=data, check=True, capture_output=True)
+        parts.append(part)
+    asyncio.run(join_segments(parts, out))
+    for part in parts:
+        part.unlink()
+
+
+def lossless_reference(frames_dir: Path, size: tuple[int, int], out: Path) -> None:
+    """FFV1 of the lossless frames after the renderer's own RGB→YUV 4:2:0 conversion.
+
+    Comparing in the output's colour space measures what encoding loses, not the
+    4:2:0 subsampling every H.264 delivery format shares.
+    """
+    from sandbox.encode import ffmpeg_exe, rate
+
+    cmd = [
+        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+        "-framerate", rate(FPS), "-i", str(frames_dir / "%05d.png"),
+        "-vf", encoder_filter(size), "-c:v", "ffv1",
+        "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
+        str(out),
+    ]  # fmt: skip
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+def psnr(a: Path, b: Path) -> float:
+    """Average PSNR (Y, U, V weighted) of video `a` against reference `b`, via ffmpeg's psnr filter."""
+    from sandbox.encode import ffmpeg_exe
+
+    cmd = [
+        ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(a), "-i", str(b),
+        "-lavfi", "[0:v][1:v]psnr", "-f", "null", "-",
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    m = re.search(r"PSNR y:\S+ u:\S+ v:\S+ average:(\S+)", proc.stderr)
+    if not m:
+        raise RuntimeError(f"no PSNR from ffmpeg comparing {a.name} with {b.name}")
+    return math.inf if m.group(1) == "inf" else float(m.group(1))
+
+
+def video_frames(path: Path) -> int:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.count_frames_and_secs(str(path))[0]
+
+
+@dataclass
+class QualityRow:
+    name: str
+    default_db: float
+    lossless_encoded_db: float
+
+    @property
+    def gap(self) -> float:
+        return self.lossless_encoded_db - self.default_db
+
+    @property
+    def passes(self) -> bool:
+        return self.default_db >= PSNR_FLOOR and self.gap <= PSNR_MAX_GAP
+
+
+def measure_quality(src: Path, default_out: Path, work: Path, workers: int) -> QualityRow:
+    frames_dir = work / f"{src.stem}.frames"
+    frames_dir.mkdir()
+    try:
+        segments = asyncio.run(capture_lossless(src, frames_dir, workers))
+        total = sum(n for _, n in segments)
+        if video_frames(default_out) != total:
+            raise RuntimeError(f"{default_out.name} does not have {total} frames")
+        size = png_size(frames_dir / "00000.png")
+        ref, enc = work / f"{src.stem}.lossless.mkv", work / f"{src.stem}.png-encoded.mp4"
+        lossless_reference(frames_dir, size, ref)
+        encode_like_renderer(frames_dir, segments, size, enc)
+        return QualityRow(src.stem, psnr(default_out, ref), psnr(enc, ref))
+    finally:
+        shutil.rmtree(frames_dir, ignore_errors=True)
+
+
+# --- the reference renderer ---------------------------------------------------------------
+
+
+def load_anchor_bench(shared: Path):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("anchor_bench", shared / "tools/anchor_bench.py")
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def anchor_installed() -> bool:
+    home = Path(os.environ.get("SEEKREEL_ANCHOR_DIR", Path.home() / ".cache/seekreel-anchor"))
+    return (home / "node_modules/.bin/hyperframes").exists()
+
+
+@dataclass
+class AnchorRow:
+    name: str
+    reference_s: float
+    seekreel_s: float
+    ratio: float
+    agreement_db: float | None
+
+
+def run_anchor_bench(shared: Path, comps: list[Path], runs: int, extra: list[str]) -> list[AnchorRow]:
+    """Run anchor_bench.py, echoing its output, and parse its table."""
+    template = shlex.join([str(SEEKREEL), "render"]) + " {src} -o {out} --quiet"
+    if extra:
+        template += " " + shlex.join(extra)
+    cmd = [
+        sys.executable, str(shared / "tools/anchor_bench.py"),
+        "--seekreel", template, "--runs", str(runs), *map(str, comps),
+    ]  # fmt: skip
+    rows = []
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            print("  " + line, end="", flush=True)
+            parts = line.split()
+            if len(parts) == 7 and _is_number(parts[1]):
+                db = None if parts[6] == "-" else float(parts[6])
+                rows.append(AnchorRow(parts[0], float(parts[1]), float(parts[2]), float(parts[3]), db))
+    if proc.returncode != 0:
+        raise RuntimeError(f"anchor_bench.py exited with status {proc.returncode}")
+    return rows
+
+
+def measure_anchor_memory(shared: Path, src: Path, work: Path) -> Measured:
+    anchor = load_anchor_bench(shared)
+    if anchor is None:
+        raise RuntimeError("cannot load anchor_bench.py")
+    cmd, env = anchor.hyperframes_cmd(src, work / f"{src.stem}.ref.mp4", work)
+    return run_measured(cmd, env, log=work / "hyperframes.log")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def mb(n: int) -> str:
+    return f"{n / 2**20:.0f}"
+
+
+def geomean(xs: list[float]) -> float:
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else math.nan
+
+
+def print_speed(rows: list[SpeedRow]) -> None:
+    print(f"\n{'composition':<16} {'seconds':>8} {'frames':>6} {'fps':>6} {'RSS MB':>7} {'PSS MB':>7}")
+    for r in rows:
+        print(
+            f"{r.name:<16} {r.seconds:>8.2f} {r.frames:>6} {r.frames / r.seconds:>6.1f} "
+            f"{mb(r.peak_rss):>7} {mb(r.peak_pss):>7}"
+        )
+
+
+def print_quality(rows: list[QualityRow]) -> None:
+    print(
+        f"\n{'composition':<16} {'default dB':>10} {'PNG+enc dB':>10} {'gap':>5}   "
+        f"(bar: ≥ {PSNR_FLOOR:g} dB, gap ≤ {PSNR_MAX_GAP:g} dB)"
+    )
+    for q in rows:
+        verdict = "ok" if q.passes else "FAIL"
+        print(f"{q.name:<16} {q.default_db:>10.2f} {q.lossless_encoded_db:>10.2f} {q.gap:>5.2f}   {verdict}")
+
+
+def print_summary(
+    speed: dict[str, SpeedRow],
+    quality: dict[str, QualityRow],
+    anchor: dict[str, AnchorRow],
+    anchor_mem: dict[str, Measured],
+) -> None:
+    """One Markdown table with everything measured, ready for docs/benchmark.md."""
+    print("\n| composition | HyperFrames s | seekreel s | speedup | seekreel fps | PSNR default dB "
+          "| PSNR PNG+enc dB | peak RSS seekreel MB | peak RSS HyperFrames MB |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, s in speed.items():
+        a, q, m = anchor.get(name), quality.get(name), anchor_mem.get(name)
+        cells = [
+            name,
+            f"{a.reference_s:.2f}" if a else "-",
+            f"{a.seekreel_s:.2f}" if a else f"{s.seconds:.2f}",
+            f"{a.ratio:.2f}" if a else "-",
+            f"{s.frames / (a.seekreel_s if a else s.seconds):.1f}",
+            f"{q.default_db:.2f}" if q else "-",
+            f"{q.lossless_encoded_db:.2f}" if q else "-",
+            mb(s.peak_rss),
+            mb(m.peak_rss) if m else "-",
+        ]
+        print("| " + " | ".join(cells) + " |")
+    if anchor:
+        print(f"\ngeomean speedup vs HyperFrames: {geomean([a.ratio for a in anchor.values()]):.2f} "
+              f"(worst {min(a.ratio for a in anchor.values()):.2f})")  # fmt: skip
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+# --- main ---------------------------------------------------------------------------------
+
+
+def parse_args() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="the shared folder")
+    ap.add_argument("--only", action="append", default=[], metavar="NAME", help="just this composition")
+    ap.add_argument("--runs", type=int, default=3, help="timed runs per composition (median)")
+    ap.add_argument("--skip-anchor", action="store_true", help="do not run the reference renderer")
+    ap.add_argument("--skip-quality", action="store_true", help="no lossless capture / PSNR check")
+    ap.add_argument("--anchor-memory", action="store_true", help="also sample HyperFrames' peak memory")
+    ap.add_argument("--render-args", default="", help="extra `seekreel render` flags, e.g. '--workers 1'")
+    return ap.parse_args()
+
+
+def pick_compositions(shared: Path, only: list[str]) -> list[Path]:
+    bench = shared / "bench"
+    comps = sorted(bench.glob("*.html"))
+    if not comps:
+        sys.exit(f"no compositions in {bench} (use --shared DIR)")
+    if only:
+        wanted = {Path(n).stem for n in only}
+        missing = wanted - {c.stem for c in comps}
+        if missing:
+            sys.exit(f"not in {bench}: {', '.join(sorted(missing))}")
+        comps = [c for c in comps if c.stem in wanted]
+    return comps
+
+
+def main() -> None:
+    args = parse_args()
+    if not SEEKREEL.exists():
+        sys.exit(f"{SEEKREEL} not found: run `make setup` first")
+    if args.runs < 1:
+        sys.exit("--runs must be at least 1")
+    shared = args.shared.resolve()
+    comps = pick_compositions(shared, args.only)
+    extra = shlex.split(args.render_args)
+    print(f"seekreel bench: {len(comps)} compositions at {RESOLUTION} {FPS:g} fps, quality {QUALITY}, "
+          f"{os.cpu_count()} cores, load average {load_average()}")  # fmt: skip
+
+    speed: dict[str, SpeedRow] = {}
+    quality: dict[str, QualityRow] = {}
+    anchor: dict[str, AnchorRow] = {}
+    anchor_mem: dict[str, Measured] = {}
+    with tempfile.TemporaryDirectory(prefix="seekreel-bench-") as tmp:
+        work = Path(tmp)
+        for src in comps:
+            out = work / f"{src.stem}.mp4"
+            speed[src.stem] = row = measure_speed(src, out, args.runs, extra)
+            print(f"  {src.stem}: {row.seconds:.2f} s, peak RSS {mb(row.peak_rss)} MB", flush=True)
+            if not args.skip_quality:
+                q = quality[src.stem] = measure_quality(src, out, work, workers=2)
+                print(f"  {src.stem}: PSNR {q.default_db:.2f} dB (PNG+enc {q.lossless_encoded_db:.2f})")
+        print_speed(list(speed.values()))
+        if quality:
+            print_quality(list(quality.values()))
+
+        if args.skip_anchor:
+            pass
+        elif not anchor_installed():
+            print(f"\nreference renderer not installed: `bash {shared}/tools/anchor-setup.sh` to compare")
+        else:
+            print(f"\nanchor_bench.py (median of {args.runs}, alternating runs):", flush=True)
+            anchor = {r.name: r for r in run_anchor_bench(shared, comps, args.runs, extra)}
+            if args.anchor_memory:
+                for src in comps:
+                    anchor_mem[src.stem] = m = measure_anchor_memory(shared, src, work)
+                    print(f"  HyperFrames {src.stem}: {m.seconds:.2f} s, peak RSS {mb(m.peak_rss)} MB, "
+                          f"PSS {mb(m.peak_pss)} MB", flush=True)  # fmt: skip
+    print_summary(speed, quality, anchor, anchor_mem)
+    print(f"\nload average at the end: {load_average()}")
+    if quality and not all(q.passes for q in quality.values()):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
