@@ -73,11 +73,12 @@ async def revise(
 def generation_failed(result: GenerationResult, what: str = "generation") -> ApiError:
     """422 with every attempt's findings and the last document, so a caller can see why and fix it."""
     errors = [f for f in result.findings if f.severity == "error"]
-    first = f": {errors[0].message}" if errors else ""
+    tries = len(result.attempts)
+    head = f"{what} still had problems after {tries} attempts" if tries > 1 else f"{what} did not succeed"
     return ApiError(
         422,
         "generation_failed",
-        f"{what} did not produce a valid composition after {len(result.attempts)} attempt(s){first}",
+        head + (f": {errors[0].message}" if errors else ""),
         findings=[f.to_dict() for f in result.findings],
         attempts=[a.to_dict() for a in result.attempts],
         html=result.html,

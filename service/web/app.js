@@ -385,6 +385,7 @@ function showResult(job) {
   const mb = job.video_bytes ? `${(job.video_bytes / 1024 / 1024).toFixed(2)} MB` : "";
   $("result-info").textContent = [`${job.frames_total} frames`, mb].filter(Boolean).join(" · ");
   $("result").hidden = false;
+  $("result").scrollIntoView({ behavior: "smooth", block: "nearest" });
 }
 
 function slug(text) {

@@ -23,6 +23,8 @@ export class CodeEditor {
 
   set value(text) {
     this.ta.value = text;
+    this.ta.setSelectionRange(0, 0);
+    this.ta.scrollTop = 0;
     this.renderGutter(true);
     this._cursor();
   }
