@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,9 @@ from .isolation import DOC_URL, RequestPolicy
 _RUNTIME_JS = resources.files(__package__).joinpath("runtime.js").read_text(encoding="utf-8")
 DEFAULT_SEED = 0x5EE4
 FRAME_TIMEOUT = 60.0
+_CSP_URL_RE = re.compile(
+    r"'((?:https?|wss?|file|ftp)://[^']+)' violates the following Content Security Policy"
+)
 
 
 @dataclass
@@ -92,6 +96,7 @@ class PageSession:
         await asyncio.gather(
             self._send("Page.enable"),
             self._send("Runtime.enable"),
+            self._send("Log.enable"),
             self._send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Request"}]}),
             self._send("Page.setBypassCSP", {"enabled": False}),
         )
@@ -262,6 +267,11 @@ class PageSession:
                 )
         elif method == "Runtime.exceptionThrown":
             self.state.errors.append(PageProblem(_exception_text(params["exceptionDetails"]), self._time))
+        elif method == "Log.entryAdded" and self._policy is not None:
+            entry = params.get("entry", {})
+            if entry.get("source") == "security":
+                # Requests the CSP stopped before interception saw them: refused all the same.
+                self._policy.refused.extend(_CSP_URL_RE.findall(entry.get("text", "")))
         elif method == "Inspector.targetCrashed":
             self._crash("the page crashed (out of memory or a renderer fault)")
 
