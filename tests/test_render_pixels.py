@@ -127,3 +127,23 @@ def test_wait_until_delays_capture(run) -> None:
     )
     x = box_x(png(run(capture_frame(html, 0.5, RenderOptions()))))
     assert x is not None and abs(x - 150) <= 2
+
+
+def test_fallback_to_new_headless_chromium(tmp_path: Path, run) -> None:
+    """Without the headless shell: screenshots instead of beginFrame, same pictures, and a warning."""
+    from sandbox import BrowserPool
+
+    async def go() -> tuple[bytes, Path]:
+        async with BrowserPool(1, browser="/usr/lib/chromium/chromium") as pool:
+            frame = await capture_frame(WAYS["css-keyframes"], 0.5, RenderOptions(), pool=pool)
+            out = tmp_path / "fallback.mp4"
+            await render_to_file(WAYS["hf-seek"], out, RenderOptions(workers=1), pool=pool)
+            return frame, out
+
+    with pytest.warns(RuntimeWarning, match="falling back to new-headless chromium"):
+        frame, out = run(go())
+    x = box_x(png(frame))
+    assert x is not None and abs(x - 150) <= 2
+    assert video_info(out)["frames"] == 10
+    x = box_x(video_frame(out, 7, 10))
+    assert x is not None and abs(x - 210) <= 3

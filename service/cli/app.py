@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import NoReturn
 
 import typer
@@ -21,3 +22,10 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """One clear line on stderr and a non-zero exit; never a traceback for user errors."""
     err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     raise typer.Exit(code)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
+    err_console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+
+
+warnings.showwarning = _show_warning  # one plain line on stderr, not the source location
