@@ -70,24 +70,15 @@ def compose_offline(
         values.update({str(k): str(v) for k, v in variables.items()})
 
     default_duration = float(root_attributes(template).get("data-duration", "6"))
-    final_duration = _duration(
-        duration, facts.duration, lambda: suggested_duration(chosen, facts, values, default_duration)
-    )
-    if (
-        chosen == "countdown"
-        and duration is not None
-        and "FROM" not in content
-        and "FROM" not in (variables or {})
-    ):
+    suggested = suggested_duration(chosen, facts, values, default_duration)
+    final_duration = _duration(duration, facts.duration, suggested)
+    if chosen == "countdown" and duration is not None and "FROM" not in {**content, **(variables or {})}:
         # A length given only as an argument: one number per second, then the end text.
         values["FROM"] = str(max(1, round(final_duration) - 1))
     final_aspect = _aspect(aspect or facts.aspect or "16:9")
-    attrs = {"data-duration": format_seconds(final_duration), "data-aspect": final_aspect}
-    if fps is not None:
-        if not 1 <= fps <= 120:
-            raise ValueError(f"fps {fps:g} is out of range: use 1 to 120")
-        attrs["data-fps"] = format_seconds(fps)
-    html = set_root_attributes(set_variable_defaults(template, values), attrs)
+    html = set_root_attributes(
+        set_variable_defaults(template, values), _root(final_duration, final_aspect, fps)
+    )
     return OfflineComposition(html, chosen, declared_variables(html), final_duration, final_aspect)
 
 
@@ -110,7 +101,8 @@ def _fallback_kind(facts: PromptFacts) -> str:
     return DEFAULT_KIND
 
 
-def _duration(explicit: float | None, from_prompt: float | None, suggested: object) -> float:
+def _duration(explicit: float | None, from_prompt: float | None, suggested: float) -> float:
+    """The argument if given (checked), else the prompt's (clamped to the configured limit), else `suggested`."""
     if explicit is not None:
         value = float(explicit)
         if not 0 < value <= MAX_DURATION:
@@ -120,7 +112,16 @@ def _duration(explicit: float | None, from_prompt: float | None, suggested: obje
         return value
     if from_prompt is not None:
         return min(get_settings().max_duration, max(1.0, from_prompt))
-    return float(suggested())  # type: ignore[operator]
+    return suggested
+
+
+def _root(duration: float, aspect: str, fps: float | None) -> dict[str, str]:
+    attrs = {"data-duration": format_seconds(duration), "data-aspect": aspect}
+    if fps is not None:
+        if not 1 <= fps <= 120:
+            raise ValueError(f"fps {fps:g} is out of range: use 1 to 120")
+        attrs["data-fps"] = format_seconds(fps)
+    return attrs
 
 
 def _aspect(value: str) -> str:

@@ -17,6 +17,7 @@ from .prompt_text import (
     NUMBER_WORD_RE,
     TOKEN_RE,
     VALUE_RE,
+    VALUE_TOKEN,
     Masked,
     clause_after,
     name_at,
@@ -365,9 +366,7 @@ _HEADED_RE = re.compile(r"(?:^|(?<=[.:\n]))\s*([A-Z][\w' ]{0,30}?):\s*([^.:\n]{2
 _GENERIC_LIST_RE = re.compile(rf"(?:^|[.\n]\s*|\s)([\w ]{{2,40}}):\s*([^:\n]+?,[^:\n]+?){_END}")
 _SEPARATED_RE = re.compile(r"(^|[.\n:]\s*)([^.:\n;|]+(?:[;|][^.:\n;|]+){2,})")
 _LABEL = r"[A-Za-z][\w'&/-]*(?:\s+[A-Za-z][\w'&/-]*){0,3}"
-_VALUE = (
-    r"[$€£¥]?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(?:%|k|m|bn|b|million|billion|thousand)?\+?(?!\w|\.\d)"
-)
+_VALUE = rf"{VALUE_TOKEN}(?!\w|\.\d)"
 _PAIR_RUN_RE = re.compile(
     rf"((?:{_LABEL}\s*[:=]?\s*{_VALUE})(?:\s*(?:,|;|\band\b)\s*(?:{_LABEL}\s*[:=]?\s*{_VALUE}))+)", re.I
 )

@@ -40,15 +40,21 @@ _NOT_NAMES = {
     "Show", "Vertical", "Square", "Portrait", "Landscape", "Orange", "Blue", "Red", "Green",
 }  # fmt: skip
 
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+"""12, 12.5, 10,000 — a comma only as a thousands separator, so "30, 45" stays two numbers."""
+MAGNITUDE = r"(?:k|m|bn|b|million|billion|thousand|trillion)"
+VALUE_TOKEN = rf"[$€£¥]?\s?-?{NUMBER}\s?(?:%|{MAGNITUDE})?\+?"
+"""One written value: '$1.2M', '45 %', '3 million', '10,000+'."""
+
 VALUE_RE = re.compile(
-    r"(?<![\w.#$€£¥])("
-    r"[$€£¥]\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?(?:k|m|b|bn|million|billion|thousand|trillion)\b)?\+?"
-    r"|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(?:%|percent\b)"
-    r"|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(?:k|m|bn|b|x)\b\+?"
-    r"|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s(?:million|billion|thousand|trillion)\b\+?"
-    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?\+?"
-    r"|\d+(?:\.\d+)?\+?"
-    r")"
+    rf"(?<![\w.#$€£¥])("
+    rf"[$€£¥]\s?{NUMBER}(?:\s?{MAGNITUDE}\b)?\+?"
+    rf"|{NUMBER}\s?(?:%|percent\b)"
+    rf"|{NUMBER}\s?(?:k|m|bn|b|x)\b\+?"
+    rf"|{NUMBER}\s(?:million|billion|thousand|trillion)\b\+?"
+    rf"|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?\+?"
+    rf"|\d+(?:\.\d+)?\+?"
+    rf")"
 )
 
 

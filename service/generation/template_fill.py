@@ -13,7 +13,16 @@ import re
 from collections.abc import Callable
 
 from .prompt_facts import PromptFacts
-from .prompt_text import NAME_RE, NUMBER_WORD_RE, TOKEN_RE, clause_after, name_at, sentence_case, word_number
+from .prompt_text import (
+    NAME_RE,
+    NUMBER_WORD_RE,
+    TOKEN_RE,
+    VALUE_TOKEN,
+    clause_after,
+    name_at,
+    sentence_case,
+    word_number,
+)
 
 Values = dict[str, str]
 
@@ -328,18 +337,13 @@ def _chart(facts: PromptFacts) -> Values:
     return v
 
 
-_VALUE_TOKEN = (
-    r"[$€£¥]?\s?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(?:%|k|m|bn|b|million|billion|thousand|trillion)?\+?"
-)
-
-
 def _pair(item: str) -> tuple[str, str] | None:
     """'Q1 $1.2M' / 'Q1: 12' / '12 in Q1' → ('Q1', '$1.2M')."""
     item = item.strip()
-    m = re.fullmatch(rf"(.*?)\s*[:=–-]?\s*({_VALUE_TOKEN})", item, re.I)
+    m = re.fullmatch(rf"(.*?)\s*[:=–-]?\s*({VALUE_TOKEN})", item, re.I)
     if m and re.search(r"\d", m.group(2)):
         return m.group(1).strip(" :-"), _compact_value(m.group(2))
-    m = re.fullmatch(rf"({_VALUE_TOKEN})\s+(?:in|for|on|during|at)?\s*(.+)", item, re.I)
+    m = re.fullmatch(rf"({VALUE_TOKEN})\s+(?:in|for|on|during|at)?\s*(.+)", item, re.I)
     if m:
         return m.group(2).strip(), _compact_value(m.group(1))
     return None
