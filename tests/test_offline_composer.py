@@ -429,15 +429,26 @@ def test_revise_several_variables_and_removal(card: str) -> None:
 
 
 def test_revise_works_on_documents_it_did_not_write() -> None:
-    html = (
-        '<!doctype html><html data-duration="4"><head><script type="application/json" id="hf-variables">'
-        '{"HEADLINE": "Hi", "BG": "#000000"}</script></head><body style="background:{{$BG}}">{{$HEADLINE}}'
+    body = (
+        '<body style="background:{{$BACKGROUND}};color:{{$TEXT_COLOR}}">{{$HEADLINE}}'
         "<script>addEventListener('hf-seek', e => {});</script></body></html>"
     )
+    html = (
+        '<!doctype html><html data-duration="4"><head><script type="application/json" id="hf-variables">'
+        '{"HEADLINE": "Hi", "BACKGROUND": "#000000", "TEXT_COLOR": "white"}</script></head>' + body
+    )
     out = revise_offline(html, "set the headline to 'Hello there' and make it 5 seconds, square")
-    assert declared_variables(out) == {"HEADLINE": "Hello there", "BG": "#000000"}
+    assert declared_variables(out) == {
+        "HEADLINE": "Hello there",
+        "BACKGROUND": "#000000",
+        "TEXT_COLOR": "white",
+    }
     assert root_attributes(out) == {"data-duration": "5", "data-aspect": "1:1"}
-    assert out.replace("Hello there", "Hi").replace('"5"', '"4"').replace(' data-aspect="1:1"', "") != ""
+    assert out.endswith(body), "only the variables block and the root tag change"
+    v = declared_variables(revise_offline(html, "make the background cream"))
+    assert v["BACKGROUND"] == "#fbf3e8" and luminance(v["TEXT_COLOR"]) < 0.05, (
+        "its own colour names, kept readable"
+    )
 
 
 @pytest.mark.parametrize(
@@ -455,3 +466,15 @@ def test_revise_works_on_documents_it_did_not_write() -> None:
 def test_revise_refuses_what_it_does_not_understand(card: str, instruction: str, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         revise_offline(card, instruction)
+
+
+def test_revise_lists_take_plain_enumerations() -> None:
+    bullets = compose_offline("bullet list: fast, cheap, good").html
+    v = declared_variables(
+        revise_offline(bullets, "change the points to faster renders, fewer bugs and happy users")
+    )
+    assert v["POINTS"] == "faster renders | fewer bugs | happy users"
+    chart = compose_offline("bar chart: Mon 3, Tue 5, Wed 4").html
+    html = revise_offline(chart, "set the data to Mon 6; Tue 9; Wed 2 and make the title 'Signups'")
+    v = declared_variables(html)
+    assert (v["DATA"], v["TITLE"]) == ("Mon 6 | Tue 9 | Wed 2", "Signups")

@@ -19,11 +19,25 @@ from .prompt_facts import read_prompt
 from .prompt_text import Masked, split_items
 
 _COLOR_TARGETS = {
-    "background": "BG", "bg": "BG", "backdrop": "BG", "background colour": "BG", "background color": "BG",
-    "accent": "ACCENT", "accent colour": "ACCENT", "accent color": "ACCENT", "highlight": "ACCENT",
-    "highlight colour": "ACCENT", "highlight color": "ACCENT", "text colour": "TEXT", "text color": "TEXT",
-    "font colour": "TEXT", "font color": "TEXT",
+    "background": "bg", "bg": "bg", "backdrop": "bg", "background colour": "bg", "background color": "bg",
+    "accent": "accent", "accent colour": "accent", "accent color": "accent", "highlight colour": "accent",
+    "highlight color": "accent", "text colour": "text", "text color": "text", "font colour": "text",
+    "font color": "text",
 }  # fmt: skip
+_ROLE_VARIABLES: dict[str, tuple[str, ...]] = {
+    # The templates' names first, then names model-written documents tend to use.
+    "bg": ("BG", "BACKGROUND", "BG_COLOR", "BACKGROUND_COLOR", "BG_COLOUR", "BACKGROUND_COLOUR"),
+    "accent": (
+        "ACCENT",
+        "ACCENT_COLOR",
+        "ACCENT_COLOUR",
+        "PRIMARY",
+        "PRIMARY_COLOR",
+        "BRAND_COLOR",
+        "HIGHLIGHT",
+    ),
+    "text": ("TEXT", "TEXT_COLOR", "TEXT_COLOUR", "FG", "FOREGROUND", "INK", "COLOR"),
+}
 _ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("TITLE", "BRAND", "MESSAGE", "QUOTE"),
     "heading": ("TITLE",),
@@ -87,6 +101,7 @@ _SET_RES = (
     re.compile(r"^(?:please\s+)?(?:make|have|let)\s+(?:the\s+)?(.+?)\s+(?:say|read|show)s?\s+(.+)$", re.I),
     re.compile(r"^(?:the\s+)?([a-z][\w ]{1,30}?)\s*(?:should be|should say|is|:|=)\s+(.+)$", re.I),
     re.compile(r"^(?:the\s+)?([a-z][\w ]{1,30}?)\s+(?:to|into)\s+(.+)$", re.I),
+    re.compile(r"^(?:please\s+)?(?:make|set|call|have)?\s*(?:the\s+)?([a-z][\w ]{0,30}?)\s+(«\d+»)$", re.I),
 )
 _RENAME_RE = re.compile(
     r"^(?:please\s+)?(?:rename|retitle|call)\s+(?:it|this|the video)\s+(?:to\s+)?(.+)$", re.I
@@ -114,21 +129,40 @@ class _Edit:
             raise ValueError(str(exc)) from None
         self.attrs: dict[str, str] = {}
         self.values: dict[str, str] = {}
+        self.colors = {
+            role: name
+            for role, names in _ROLE_VARIABLES.items()
+            if (name := next((n for n in names if normalize_css_color(self.declared.get(n, ""))), None))
+        }
+        """role ('bg', 'accent', 'text') → the variable that holds that colour in this document."""
         self.explicit_text = False
 
     def set_var(self, name: str, value: str) -> None:
         self.values[name] = value
-        if name == "TEXT":
+        if name == self.colors.get("text"):
             self.explicit_text = True
 
-    def current(self, name: str) -> str | None:
-        return self.values.get(name, self.declared.get(name))
+    def set_color(self, role: str, value: str) -> str:
+        name = self.colors.get(role)
+        if name is None:
+            raise ValueError(
+                f"this composition has no {role} colour variable (such as {_ROLE_VARIABLES[role][0]})"
+            )
+        self.set_var(name, value)
+        return name
+
+    def current(self, name: str | None) -> str | None:
+        return None if name is None else self.values.get(name, self.declared.get(name))
 
     def apply(self) -> str:
-        if "BG" in self.values and not self.explicit_text and "TEXT" in self.declared:
-            fixed = readable_text(self.values["BG"], self.current("TEXT"))
-            if fixed != self.current("TEXT"):
-                self.values["TEXT"] = fixed
+        bg, text = self.colors.get("bg"), self.colors.get("text")
+        if bg in self.values and text and not self.explicit_text:
+            fixed = readable_text(self.values[bg], self.current(text))
+            if fixed != self.current(text):
+                self.values[text] = fixed
+        for name in _LIST_VARIABLES & self.values.keys():
+            if "|" not in self.values[name]:
+                self.values[name] = " | ".join(split_items(self.values[name]))
         html = set_variable_defaults(self.html, self.values) if self.values else self.html
         return set_root_attributes(html, self.attrs) if self.attrs else html
 
@@ -158,9 +192,9 @@ def apply_revision(html: str, instruction: str) -> str:
             unknown.append(masked.unmask(clause))
             continue
         quoted_value = bool(re.search(r"«\d+»\s*$", clause))
-        last_text_var = None if quoted_value or changed in ("", "BG", "ACCENT", "TEXT") else changed
+        last_text_var = None if quoted_value or changed in ("", *edit.colors.values()) else changed
     if unknown:
-        names = ", ".join(sorted(k for k in edit.declared if k not in ("BG", "ACCENT", "TEXT"))) or "none"
+        names = ", ".join(sorted(k for k in edit.declared if k not in edit.colors.values())) or "none"
         raise ValueError(
             f'could not understand {unknown[0]!r}: offline edits can change colours ("make the background blue"), '
             f'text by name ("change the title to …"; this document has {names}), '
@@ -173,13 +207,13 @@ def _clause(edit: _Edit, clause: str, masked: Masked) -> str | None:
     """Apply one clause to `edit`. Returns the variable set ('' for other changes), None if not understood."""
     m = _RENAME_RE.match(clause)
     if m:
-        target = _resolve("title", edit.declared)
+        target = _resolve("title", edit)
         if target:
             return _set_text(edit, target, masked.unmask(m.group(1)))
     m = _REMOVE_RE.match(clause)
     if m:
-        target = _resolve(m.group(1), edit.declared)
-        if target and target not in ("BG", "ACCENT", "TEXT"):
+        target = _resolve(m.group(1), edit)
+        if target and target not in edit.colors.values():
             edit.set_var(target, "")
             if target in _COMPANIONS and _COMPANIONS[target] in edit.declared:
                 edit.set_var(_COMPANIONS[target], "")
@@ -194,8 +228,8 @@ def _clause(edit: _Edit, clause: str, masked: Masked) -> str | None:
             return _style_clause(edit, f"{raw} seconds" if re.fullmatch(r"[\d.]+", raw) else raw, masked)
         if target_words.lower() in ("aspect", "aspect ratio", "format", "shape", "orientation"):
             return _style_clause(edit, raw, masked)
-        target = _resolve(target_words, edit.declared)
-        if target in ("BG", "ACCENT", "TEXT"):
+        target = _resolve(target_words, edit)
+        if target in edit.colors.values():
             color = normalize_css_color(value) or _color_from_words(value)
             if color is None:
                 raise ValueError(
@@ -217,22 +251,21 @@ def _clause(edit: _Edit, clause: str, masked: Masked) -> str | None:
 
 
 def _set_text(edit: _Edit, target: str, value: str) -> str:
-    if target in _LIST_VARIABLES:
-        value = " | ".join(split_items(value))
-    edit.set_var(target, value)
+    edit.set_var(target, value)  # list variables are split into items in apply(), after any continuation
     companion = _COMPANIONS.get(target)
     if companion and companion in edit.declared and not edit.current(companion):
         edit.set_var(companion, {"HOST_LABEL": "Hosted by", "EPISODE_LABEL": "Episode"}[companion])
     return target
 
 
-def _resolve(words: str, declared: dict[str, str]) -> str | None:
+def _resolve(words: str, edit: _Edit) -> str | None:
     """'background' → BG, 'episode number' → EPISODE, 'host_label' → HOST_LABEL; None if no such variable."""
+    declared = edit.declared
     key = re.sub(r"\s+", " ", words.lower().replace("_", " ")).strip()
     key = re.sub(r"^(?:the|its|their|our|my)\s+", "", key)
     key = re.sub(r"\s+(?:text|line|variable|field)$", "", key) if key not in _COLOR_TARGETS else key
-    if key in _COLOR_TARGETS and _COLOR_TARGETS[key] in declared:
-        return _COLOR_TARGETS[key]
+    if key in _COLOR_TARGETS and _COLOR_TARGETS[key] in edit.colors:
+        return edit.colors[_COLOR_TARGETS[key]]
     exact = key.upper().replace(" ", "_")
     if exact in declared:
         return exact
@@ -268,27 +301,23 @@ def _style_clause(edit: _Edit, clause: str, masked: Masked) -> str | None:
     roles = dict(facts.colors)
     for loose in facts.loose_colors:
         roles.setdefault("accent", loose)
-    if facts.mood:
-        bg_now = edit.current("BG") or "#000000"
+    bg_now = edit.current(edit.colors.get("bg")) or ""
+    if facts.mood and edit.colors:
         palette = MOODS[facts.mood][
             1 if facts.tone == "light" or (facts.tone is None and is_dark(bg_now) is False) else 0
         ]
-        for name, value in (("BG", palette.bg), ("ACCENT", palette.accent), ("TEXT", palette.text)):
-            if name in edit.declared:
-                edit.values[name] = value
+        for role, value in (("bg", palette.bg), ("accent", palette.accent), ("text", palette.text)):
+            if role in edit.colors:
+                edit.values[edit.colors[role]] = value
         understood = True
-    if facts.tone and "bg" not in roles and "BG" in edit.declared:
-        bg_now = edit.current("BG") or ""
+    if facts.tone and "bg" not in roles and not facts.mood:
         if facts.tone == "dark" and is_dark(bg_now) is not True:
-            edit.set_var("BG", MOODS["dark"][0].bg)
+            edit.set_color("bg", MOODS["dark"][0].bg)
         elif facts.tone == "light" and is_dark(bg_now) is not False:
-            edit.set_var("BG", MOODS["light"][1].bg)
+            edit.set_color("bg", MOODS["light"][1].bg)
         understood = True
     for role, value in roles.items():
-        name = {"bg": "BG", "accent": "ACCENT", "text": "TEXT"}[role]
-        if name not in edit.declared:
-            raise ValueError(f"this composition has no {name} variable to set the {role} colour with")
-        edit.set_var(name, value)
+        edit.set_color(role, value)
         understood = True
     if facts.font and "FONT" in edit.declared:
         edit.set_var("FONT", facts.font)
