@@ -295,6 +295,16 @@ MESSY = [
     ),
     pytest.param("Make a countdown 10 to 1", "countdown", {"FROM": "10", "duration": 11.0}, id="countdown-range"),
     pytest.param(
+        "A title card for a talk with Olive Green as the host",
+        "title-card", {"HOST": "Olive Green", "KICKER": "Talk", "ACCENT": "#ff7a1a"},
+        id="colour-words-in-a-name",
+    ),
+    pytest.param(
+        "Title card: Kira Tanaka is the host of Frame by Frame",
+        "title-card", {"TITLE": "Frame by Frame", "HOST": "Kira Tanaka"},
+        id="host-of",
+    ),
+    pytest.param(
         "logo animation for acme robotics, tagline: building tomorrow",
         "logo-reveal", {"BRAND": "Acme Robotics", "MARK": "AR", "TAGLINE": "building tomorrow"},
         id="lower-case-brand",

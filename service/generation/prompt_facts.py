@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from .palette import COLOR_WORD_RE, HEX_RE, MOOD_WORDS, RGB_FUNC_RE, expand_hex, named_color
 from .prompt_text import (
+    NAME_RE,
     NUMBER_WORD_RE,
     TOKEN_RE,
     VALUE_RE,
@@ -218,16 +219,8 @@ def _read_colors(facts: PromptFacts) -> None:
     for m in RGB_FUNC_RE.finditer(text):
         found.append((m.start(), m.end(), m.group(0).replace(" ", "")))
     for m in COLOR_WORD_RE.finditer(text):
-        word = m.group(2)
-        nxt = re.match(r"\s+([A-Z][a-z]+)", text[m.end() :])
-        if (
-            word[:1].isupper()
-            and m.start() > 0
-            and text[m.start() - 2 : m.start()].strip() not in ("", ".", ",")
-            and nxt
-        ):
-            continue  # "Rose Tyler", "Golden Gate": a name, not a colour
-        found.append((m.start(), m.end(), named_color(m.group(1), word)))
+        if not _part_of_a_name(text, m):
+            found.append((m.start(), m.end(), named_color(m.group(1), m.group(2))))
     for start, end, value in sorted(found):
         role = _color_role(text, start, end)
         if role and role not in facts.colors:
@@ -239,6 +232,16 @@ def _read_colors(facts: PromptFacts) -> None:
         facts.tone = "dark" if word in ("dark", "darker", "black") else "light"
     for start, end, _ in found:
         facts.masked.blank(start, end)
+
+
+def _part_of_a_name(text: str, m: re.Match[str]) -> bool:
+    """'Rose Tyler', 'Golden Gate': a capitalised colour word mid-sentence before another capitalised word."""
+    if not m.group(0)[:1].isupper():
+        return False
+    before = text[: m.start()].rstrip()
+    mid_sentence = bool(before) and before[-1] not in ".!?:\n"
+    after_name = re.search(r"\b[A-Z][a-z]+$", before) is not None  # "Olive Green"
+    return mid_sentence and (after_name or re.match(r"\s+[A-Z][a-z]+", text[m.end() :]) is not None)
 
 
 def _color_role(text: str, start: int, end: int) -> str | None:
@@ -298,7 +301,18 @@ _PEOPLE: tuple[tuple[str, str, bool], ...] = (
 )
 
 
+_PERSON_AFTER_RE = re.compile(
+    rf"({NAME_RE.pattern})\s+(?:as|is)\s+(?:the\s+|our\s+|your\s+)?(host|presenter|guest|speaker)\b"
+)
+
+
 def _read_people(facts: PromptFacts) -> None:
+    for m in _PERSON_AFTER_RE.finditer(facts.text):  # "Olive Green as the host"
+        got = name_at(facts.text, m.start(1))
+        if got:
+            role = {"speaker": "name"}.get(m.group(2), m.group(2))
+            facts.people.setdefault(role, facts.unmask(got[0]))
+            facts.masked.blank(m.start(), m.end(1))  # "host of X" stays readable as a title cue
     for role, cue, allow_lower in _PEOPLE:
         if role in facts.people:
             continue
@@ -316,7 +330,9 @@ def _read_people(facts: PromptFacts) -> None:
 
 
 _TITLE_CUE_RE = re.compile(
-    r"\b(?:called|titled|entitled|named|with the (?:title|name)|title(?:d)?\s*(?:is|:|=)|title\s+(?=«)|(?:show|podcast|channel|series|brand|company|product) name\s*(?:is|:|=)?)\s*",
+    r"\b(?:called|titled|entitled|named|with the (?:title|name)|title(?:d)?\s*(?:is|:|=)|title\s+(?=«)"
+    r"|(?:show|podcast|channel|series|brand|company|product) name\s*(?:is|:|=)?"
+    r"|(?:host|presenter|creator|founder) of(?: the (?:podcast|show|channel|series))?)\s*",
     re.I,
 )
 
@@ -330,7 +346,7 @@ def _read_title(facts: PromptFacts) -> None:
         facts.title = facts.unmask(token.group(0))
         facts.masked.blank(m.start(), token.end())
         return
-    phrase, end = clause_after(facts.text, m.end(), stops=r"hosted|by|about|that|which|where")
+    phrase, end = clause_after(facts.text, m.end(), stops=r"hosted|presented|about|that|which|where")
     if phrase:
         facts.title = facts.unmask(phrase)
         facts.masked.blank(m.start(), end)
