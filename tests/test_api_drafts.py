@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from media import close_to, png, video_info
+from media import close_to, png, video_frame, video_info
 from service_helpers import make_settings, tiny
 
 from service.api import create_app
@@ -137,18 +137,21 @@ def test_render_a_draft_as_a_job_follow_its_events_and_fetch_ranges(c: TestClien
 def test_a_render_of_an_older_version_and_cancel_of_a_queued_job(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, render_concurrency=1)
     with TestClient(create_app(settings)) as c:
+        long = c.post("/drafts", json={"html": tiny(3)}).json()
+        busy = c.post(f"/drafts/{long['id']}/render", json={"fps": 30}).json()  # keeps the one runner busy
         draft = c.post("/drafts", json={"html": tiny()}).json()
         c.put(f"/drafts/{draft['id']}", json={"html": tiny().replace("#ff8800", "#0000ff")})
+        waiting = c.post(f"/drafts/{draft['id']}/render", json={"fps": 10}).json()
+        cancelled = c.delete(f"/jobs/{waiting['id']}")
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+        r = c.get(f"/jobs/{waiting['id']}/video")
+        assert r.status_code == 409 and r.json()["error"]["code"] == "cancelled"
+
         first = c.post(f"/drafts/{draft['id']}/render", json={"fps": 10, "version": 1}).json()
-        second = c.post(f"/drafts/{draft['id']}/render", json={"fps": 10}).json()
-        cancelled = c.delete(f"/jobs/{second['id']}")
-        if cancelled.status_code == 200:  # unless the first render already finished and this one ran
-            assert cancelled.json()["status"] in ("cancelled", "succeeded")
         assert sse_events(c, first["id"])[-1][1]["status"] == "succeeded"
         assert c.get(f"/jobs/{first['id']}").json()["draft_version"] == 1
         video = tmp_path / "v1.mp4"
         video.write_bytes(c.get(f"/jobs/{first['id']}/video").content)
         assert video_info(video)["frames"] == 10
-        if c.get(f"/jobs/{second['id']}").json()["status"] == "cancelled":
-            r = c.get(f"/jobs/{second['id']}/video")
-            assert r.status_code == 409 and r.json()["error"]["code"] == "cancelled"
+        assert close_to(video_frame(video, 5, 10).getpixel((120, 90)), (255, 136, 0))  # v1's orange, not blue
+        assert c.get(f"/jobs/{busy['id']}").json()["status"] == "succeeded"  # it ran before the first

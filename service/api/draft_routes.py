@@ -9,11 +9,11 @@ from fastapi import APIRouter, Query, Response, status
 
 from sandbox import BrowserUnavailable, CompositionError, RenderError, capture_frame, parse_composition
 
-from ..generation.loop import GenerationRequest
 from .auth import Authorized
 from .drafting import (
     draft_out,
     load_draft,
+    new_version,
     save_generated,
     title_for,
     variable_text,
@@ -22,7 +22,7 @@ from .drafting import (
 )
 from .errors import ApiError, not_found
 from .job_routes import job_out
-from .limits import check_duration, check_html, check_prompt, check_render
+from .limits import check_html, check_prompt, check_render
 from .pipeline import check_html as findings_for
 from .pipeline import generate, generation_failed, revise
 from .render_routes import render_options
@@ -53,19 +53,7 @@ async def create_draft(body: DraftCreate, svc: ServicesDep) -> DraftOut:
     """From a prompt, the generation loop writes version 1; if its last attempt still has findings
     the draft is kept anyway (with them) so a person can fix it. From HTML, it is validated as is."""
     if body.prompt is not None:
-        prompt = check_prompt(svc.settings, body.prompt)
-        check_duration(svc.settings, body.duration)
-        result = await generate(
-            svc,
-            GenerationRequest(
-                prompt=prompt,
-                duration=body.duration,
-                aspect=body.aspect,
-                variables=dict(body.variables) or None,
-                provider=body.provider,
-                model=body.model,
-            ),
-        )
+        prompt, result = await generate(svc, body, body.prompt, body.variables)
         if result.html is None:
             raise generation_failed(result)
         draft = await save_generated(svc, result, prompt=prompt, variables=body.variables)
@@ -120,12 +108,9 @@ async def update_draft(draft_id: str, body: DraftUpdate, svc: ServicesDep) -> Dr
     if body.html == current.html and variables == current.variables:
         return draft_out(svc.settings, await load_draft(svc, draft_id))  # nothing changed: no new version
     findings = await findings_for(svc, body.html, variables)
-    draft = await asyncio.to_thread(
-        svc.store.add_version, draft_id, html=body.html, variables=variables, findings=findings, source="edit"
+    return await new_version(
+        svc, draft_id, html=body.html, variables=variables, findings=findings, source="edit"
     )
-    if draft is None:
-        raise not_found("draft", draft_id)
-    return draft_out(svc.settings, draft)
 
 
 @router.get(
@@ -157,8 +142,8 @@ async def restore_version(draft_id: str, number: int, svc: ServicesDep) -> Draft
     if old is None:
         await load_draft(svc, draft_id)
         raise ApiError(404, "not_found", f"draft {draft_id} has no version {number}")
-    draft = await asyncio.to_thread(
-        svc.store.add_version,
+    return await new_version(
+        svc,
         draft_id,
         html=old.html,
         variables=old.variables,
@@ -166,9 +151,6 @@ async def restore_version(draft_id: str, number: int, svc: ServicesDep) -> Draft
         source="restore",
         note=f"restored version {number}",
     )
-    if draft is None:
-        raise not_found("draft", draft_id)
-    return draft_out(svc.settings, draft)
 
 
 @router.post(
@@ -183,8 +165,8 @@ async def revise_draft(draft_id: str, body: DraftRevise, svc: ServicesDep) -> Dr
     result = await revise(svc, current.html, instruction, provider=body.provider, model=body.model)
     if not result.ok or result.html is None:
         raise generation_failed(result, "the revision")
-    draft = await asyncio.to_thread(
-        svc.store.add_version,
+    return await new_version(
+        svc,
         draft_id,
         html=result.html,
         variables=current.variables,
@@ -192,9 +174,6 @@ async def revise_draft(draft_id: str, body: DraftRevise, svc: ServicesDep) -> Dr
         source="revise",
         note=instruction,
     )
-    if draft is None:
-        raise not_found("draft", draft_id)
-    return draft_out(svc.settings, draft)
 
 
 @router.get(

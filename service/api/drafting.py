@@ -107,6 +107,14 @@ async def load_draft(svc: Services, draft_id: str) -> Draft:
     return draft
 
 
+async def new_version(svc: Services, draft_id: str, **fields: Any) -> DraftOut:
+    """Append a version (html, variables, findings, source, note) and return the draft as it now is."""
+    draft = await asyncio.to_thread(svc.store.add_version, draft_id, **fields)
+    if draft is None:
+        raise not_found("draft", draft_id)
+    return draft_out(svc.settings, draft)
+
+
 async def save_generated(
     svc: Services, result: GenerationResult, *, prompt: str, variables: Mapping[str, object]
 ) -> Draft:

@@ -107,23 +107,24 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, "error")
         return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
-    @app.exception_handler(CompositionError)
-    async def _composition(_: Request, exc: CompositionError) -> JSONResponse:
-        return error_response(400, "composition_error", str(exc))
-
-    @app.exception_handler(QueueFull)
-    async def _queue_full(_: Request, exc: QueueFull) -> JSONResponse:
-        return error_response(429, "queue_full", str(exc), headers={"Retry-After": "5"})
-
-    @app.exception_handler(JobNotFound)
-    async def _job_not_found(_: Request, exc: JobNotFound) -> JSONResponse:
-        return error_response(404, "not_found", str(exc))
-
-    @app.exception_handler(BrowserUnavailable)
-    async def _no_browser(_: Request, exc: BrowserUnavailable) -> JSONResponse:
-        return error_response(503, "renderer_unavailable", str(exc), headers={"Retry-After": "30"})
+    # Exceptions from the layers below that mean one thing to a caller wherever they come from.
+    simple: list[tuple[type[Exception], int, str, dict[str, str] | None]] = [
+        (CompositionError, 400, "composition_error", None),
+        (JobNotFound, 404, "not_found", None),
+        (QueueFull, 429, "queue_full", {"Retry-After": "5"}),
+        (BrowserUnavailable, 503, "renderer_unavailable", {"Retry-After": "30"}),
+    ]
+    for exc_class, status, code, headers in simple:
+        app.add_exception_handler(exc_class, _simple_handler(status, code, headers))
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, "internal", "internal error; the server log has the details")
+
+
+def _simple_handler(status: int, code: str, headers: dict[str, str] | None) -> Any:
+    async def handle(_: Request, exc: Exception) -> JSONResponse:
+        return error_response(status, code, str(exc), headers=headers)
+
+    return handle

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sandbox import BrowserUnavailable
@@ -19,6 +19,8 @@ from ..generation.loop import (
 from ..generation.providers import ProviderError
 from ..validation import validate
 from .errors import ApiError
+from .limits import check_duration, check_prompt
+from .schemas import GenerationSettings
 from .state import Services
 
 log = logging.getLogger("seekreel.api")
@@ -56,9 +58,27 @@ def generation_errors() -> Iterator[None]:
         raise ApiError(503, code, str(exc), headers=headers) from None
 
 
-async def generate(svc: Services, request: GenerationRequest) -> GenerationResult:
+async def generate(
+    svc: Services,
+    body: GenerationSettings,
+    prompt: str,
+    variables: Mapping[str, object],
+    fps: float | None = None,
+) -> tuple[str, GenerationResult]:
+    """The prompt (checked against the limits, stripped) and what the generation loop made of it."""
+    prompt = check_prompt(svc.settings, prompt)
+    check_duration(svc.settings, body.duration)
+    request = GenerationRequest(
+        prompt=prompt,
+        duration=body.duration,
+        aspect=body.aspect,
+        fps=fps,
+        variables=dict(variables) or None,
+        provider=body.provider,
+        model=body.model,
+    )
     with generation_errors():
-        return await generate_composition(request, settings=svc.settings, pool=svc.jobs.pool)
+        return prompt, await generate_composition(request, settings=svc.settings, pool=svc.jobs.pool)
 
 
 async def revise(

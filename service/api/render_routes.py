@@ -7,12 +7,11 @@ from fastapi.responses import FileResponse
 
 from sandbox import RenderOptions
 
-from ..generation.loop import GenerationRequest
 from ..jobs import CALLER_ERROR_CODES, Job, JobStatus
 from .auth import Authorized
 from .drafting import save_generated
 from .errors import ApiError
-from .limits import check_duration, check_prompt, check_render
+from .limits import check_render
 from .pipeline import generate, generation_failed
 from .schemas import AiRenderRequest, RenderRequest, RenderSettings, error_responses
 from .state import Services, ServicesDep
@@ -53,21 +52,8 @@ async def ai_render(body: AiRenderRequest, svc: ServicesDep) -> FileResponse:
     422 when no attempt produced a valid composition: the body has every attempt's findings
     and the last document. The draft made on the way is named by `X-Seekreel-Draft`.
     """
-    prompt = check_prompt(svc.settings, body.prompt)
-    check_duration(svc.settings, body.duration)
-    ensure_room(svc)
-    result = await generate(
-        svc,
-        GenerationRequest(
-            prompt=prompt,
-            duration=body.duration,
-            aspect=body.aspect,
-            fps=body.fps,
-            variables=dict(body.variables) or None,
-            provider=body.provider,
-            model=body.model,
-        ),
-    )
+    svc.jobs.check_room()  # 429 before generating, not after
+    prompt, result = await generate(svc, body, body.prompt, body.variables, fps=body.fps)
     if not result.ok or result.html is None:
         raise generation_failed(result)
     draft = await save_generated(svc, result, prompt=prompt, variables=body.variables)
@@ -85,17 +71,6 @@ def render_options(svc: Services, body: RenderSettings) -> RenderOptions:
     return svc.jobs.render_options(
         fps=body.fps, resolution=body.resolution, quality=body.quality, variables=dict(body.variables or {})
     )
-
-
-def ensure_room(svc: Services) -> None:
-    """Answer 429 before slow work (generation) when the queue could not take the render anyway."""
-    if svc.jobs.queue_depth() >= svc.settings.queue_size:
-        raise ApiError(
-            429,
-            "queue_full",
-            f"the render queue is full ({svc.settings.queue_size} jobs); try again in a little while",
-            headers={"Retry-After": "5"},
-        )
 
 
 def video_response(job: Job) -> FileResponse:

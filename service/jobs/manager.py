@@ -111,6 +111,11 @@ class JobManager:
             return
         self._loop = asyncio.get_running_loop()
         self._stopping = False
+        # Fresh loop-bound state: the database is the truth about what is queued, and an
+        # app may be started again on another event loop (tests, reloads).
+        self._queue = asyncio.Queue()
+        self._submit_lock = asyncio.Lock()
+        self._active.clear()
         self.videos_dir.mkdir(parents=True, exist_ok=True)
         await self._recover()
         self._runners = [
@@ -174,10 +179,7 @@ class JobManager:
         )
         output_size((comp.width, comp.height), options.resolution)
         async with self._submit_lock:
-            if len(self._active) >= self.settings.queue_size:
-                raise QueueFull(
-                    f"the render queue is full ({self.settings.queue_size} jobs); try again in a little while"
-                )
+            self.check_room()
             job = await asyncio.to_thread(
                 self.store.create_job,
                 html=html,
@@ -254,6 +256,13 @@ class JobManager:
                 return await self.wait(job_id, timeout=wait)
             return await self.get(job_id) or job
         return job
+
+    def check_room(self) -> None:
+        """Raise QueueFull if a submit would be refused now (call it before slow work like generation)."""
+        if len(self._active) >= self.settings.queue_size:
+            raise QueueFull(
+                f"the render queue is full ({self.settings.queue_size} jobs); try again in a little while"
+            )
 
     def queue_depth(self) -> int:
         """Jobs queued or running in this process."""
@@ -410,8 +419,6 @@ class JobManager:
     async def _recover(self) -> None:
         """Queued jobs run again; a job that was running is re-queued once, then failed with a reason."""
         for job in await asyncio.to_thread(self.store.jobs_with_status, ACTIVE):
-            if job.id in self._active:
-                continue
             if job.status is JobStatus.RUNNING:
                 if job.runs >= 2:
                     await asyncio.to_thread(
