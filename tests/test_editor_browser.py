@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from service_helpers import LiveServer, make_settings
+from service_helpers import LiveServer, make_settings, tiny
 
 from service.api import create_app
 
@@ -165,3 +165,25 @@ def test_findings_jump_to_their_line_and_the_preview_cannot_reach_the_network(
     frame.wait_for_function("document.body.dataset.blocked === 'yes'", timeout=10_000)
     assert page.get_attribute("#preview", "sandbox") == "allow-scripts"
     assert not [p for p in problems if "127.0.0.1:9" in p or "example.invalid" in p]
+
+
+def test_with_api_keys_the_editor_asks_once_and_the_video_loads_with_the_key(
+    browser: Browser, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path, api_keys="sekrit")
+    with LiveServer(create_app(settings)) as live:
+        page, problems = open_editor(browser, live.url)
+        page.wait_for_selector("#key-dialog[open]")  # the recent-drafts call was refused
+        page.fill("#key-input", "sekrit")
+        page.click("#key-form button[value=ok]")
+        page.click("#html-start-button")
+        page.fill("#html-start", tiny())
+        page.click("#html-form button[type=submit]")
+        page.wait_for_selector("#editor-view:not([hidden])", timeout=60_000)
+        page.click("#tab-render")
+        page.select_option("#render-fps", "24")
+        page.click("#render-button")
+        page.wait_for_function("document.getElementById('result-video').readyState >= 1", timeout=120_000)
+        assert "access_token=sekrit" in page.get_attribute("#download-link", "href")
+        assert page.evaluate("localStorage.getItem('seekreel.apiKey')") == "sekrit"
+    assert not [p for p in problems if not p.startswith("net::ERR_ABORTED")]

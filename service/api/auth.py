@@ -22,6 +22,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..settings import Settings
 from .errors import ApiError
@@ -101,15 +102,21 @@ def parse_clients(raw: str | None) -> dict[str, str]:
     return clients
 
 
-def require_auth(request: Request) -> None:
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="API key or access token",
+    description="An API key (SEEKREEL_API_KEYS) or a token from POST /oauth2/token.",
+)
+
+
+def require_auth(
+    request: Request, bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> None:
     """Dependency for every API route: a valid API key or access token, when auth is configured."""
     config: AuthConfig = request.app.state.auth
     if not config.enabled:
         return
-    header = request.headers.get("authorization", "")
-    scheme, _, credential = header.partition(" ")
-    if scheme.lower() != "bearer" or not credential.strip():
-        credential = request.query_params.get("access_token", "")
+    credential = bearer.credentials if bearer else request.query_params.get("access_token", "")
     if not credential.strip():
         raise ApiError(
             401,
