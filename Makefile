@@ -19,8 +19,8 @@ test: setup
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check sandbox service tests scripts
+	$(BIN)/ruff format --check sandbox service tests scripts
 
 bench: setup
 	$(BIN)/python scripts/bench.py
