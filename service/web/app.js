@@ -146,6 +146,7 @@ async function openDraft(id) {
 }
 
 function applyDraft(draft, { keepCursor = false } = {}) {
+  if (state.draft?.id !== draft.id) preview.playOnReady(); // a first look plays it once
   state.draft = draft;
   state.variables = { ...draft.variables };
   const sel = [$("code").selectionStart, $("code").selectionEnd, $("code").scrollTop];

@@ -117,12 +117,17 @@ export class Preview {
     this.onPlayState = onPlayState || (() => {});
     this._raf = 0;
     this._lastDoc = null;
+    this._playWhenReady = false;
     window.addEventListener("message", (e) => {
       if (e.source !== this.iframe.contentWindow || !e.data || typeof e.data !== "object") return;
       if (e.data.type === "hf-preview-error") this.onError(e.data);
       if (e.data.type === "hf-preview-ready") {
         this.seek(this.time);
         this.onReady();
+        if (this._playWhenReady) {
+          this._playWhenReady = false;
+          this.play();
+        }
       }
     });
     new ResizeObserver(() => this.fit()).observe(stage);
@@ -146,10 +151,19 @@ export class Preview {
     return missing;
   }
 
+  /** Play once from the start as soon as the next document is ready (a first look at a draft). */
+  playOnReady() {
+    this.pause();
+    this.time = 0;
+    this._playWhenReady = true;
+  }
+
   fit() {
     if (!this.width) return;
-    const avail = this.stage.getBoundingClientRect();
-    const scale = Math.min(avail.width / this.width, avail.height / this.height);
+    const style = getComputedStyle(this.stage);
+    const w = this.stage.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const h = this.stage.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    const scale = Math.max(0.01, Math.min(w / this.width, h / this.height));
     this.box.style.width = `${this.width * scale}px`;
     this.box.style.height = `${this.height * scale}px`;
     this.iframe.style.transform = `scale(${scale})`;
