@@ -59,14 +59,18 @@ def serve(
             "to run open on purpose"
         )
     if not auth.enabled and not is_loopback(host):
-        err_console.print(f"[yellow]warning:[/] serving on {host} with no API keys (open access)")
+        err_console.print(
+            f"[yellow]warning:[/] serving on {host} with no API keys (open access)", soft_wrap=True
+        )
     try:
         application = create_app(settings)
     except Exception as exc:  # e.g. the database URL cannot be opened
         fail(f"cannot start the service: {exc}")
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
-    err_console.print(f"seekreel: editor at {url}  ·  API docs at {url}docs  ·  data in {settings.data_dir}")
+    err_console.print(
+        f"seekreel: editor at {url}  ·  API docs at {url}docs  ·  data in {settings.data_dir}", soft_wrap=True
+    )
     if browser:
         webbrowser.open(url)
     try:
