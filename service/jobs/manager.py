@@ -337,18 +337,10 @@ class JobManager:
             }
         except _Cancelled:
             out.unlink(missing_ok=True)
-            fields = {
-                "status": JobStatus.CANCELLED,
-                "error": "cancelled while rendering",
-                "error_code": "cancelled",
-            }
+            fields = dict(_CANCELLED_FIELDS)
         except RenderError as exc:
-            if cancel.is_set():
-                fields = {
-                    "status": JobStatus.CANCELLED,
-                    "error": "cancelled while rendering",
-                    "error_code": "cancelled",
-                }
+            if cancel.is_set():  # the render noticed the cancel and stopped with an error
+                fields = dict(_CANCELLED_FIELDS)
             else:
                 fields = {"status": JobStatus.FAILED, "error": str(exc), "error_code": error_code(exc)}
         except Exception as exc:
