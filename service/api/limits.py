@@ -111,7 +111,7 @@ def check_render(settings: Settings, html: str, options: RenderOptions) -> None:
             400,
             "resolution_too_large",
             f"the output would be {width}x{height}; this server renders at most "
-            f"{settings.max_output_pixels:,} pixels per frame (e.g. 1920x1080): ask for a smaller resolution",
+            f"{settings.max_output_pixels:,} pixels per frame: ask for a smaller resolution (e.g. 720p)",
         )
 
 
