@@ -18,6 +18,7 @@ from ..settings import Settings, get_settings
 from ..storage import open_store
 from . import draft_routes, job_routes, render_routes
 from .auth import AuthConfig, token_router
+from .docs_page import mount_docs
 from .errors import install_error_handlers
 from .limits import BodySizeLimit
 from .state import Services
@@ -69,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url=None,  # mounted below with local assets: no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.auth = auth
@@ -94,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # ---------------------------------------------------------------------------------------
 
     _mount_editor(app)
+    mount_docs(app)
 
     @app.get("/healthz", tags=["meta"], summary="Liveness and queue depth")
     async def healthz() -> dict[str, object]:
