@@ -128,20 +128,35 @@ async def render_to_file(
                 PageSession.open(browser, comp.width, comp.height, comp.fps) as page,
             ):
                 used_isolation.append(browser.isolated_network)
-                while queue:
-                    seg = queue.pop(0)
-                    path = work / f"seg{seg.index:05d}.mp4"
-                    files[seg.index] = await _capture_segment(
-                        page,
-                        comp,
-                        seg,
-                        path,
-                        (width, height),
-                        options,
-                        preset.jpeg_quality,
-                        frame_done,
-                        cancel,
-                    )
+                # ffmpeg finishes a segment while the browser captures the next one; at most
+                # one segment per worker is finishing, so processes and memory stay bounded.
+                finishing: asyncio.Task[Path] | None = None
+                try:
+                    while queue:
+                        seg = queue.pop(0)
+                        path = work / f"seg{seg.index:05d}.mp4"
+                        enc = await _capture_segment(
+                            page,
+                            comp,
+                            seg,
+                            path,
+                            (width, height),
+                            options,
+                            preset.jpeg_quality,
+                            frame_done,
+                            cancel,
+                        )
+                        if finishing is not None:
+                            await finishing
+                        finishing = asyncio.create_task(_finish(enc))
+                        files[seg.index] = path
+                    if finishing is not None:
+                        await finishing
+                except BaseException:
+                    if finishing is not None and not finishing.done():
+                        finishing.cancel()
+                        await asyncio.gather(finishing, return_exceptions=True)
+                    raise
 
         try:
             async with asyncio.timeout(options.render_timeout):
@@ -171,7 +186,8 @@ async def _capture_segment(
     jpeg_quality: int,
     frame_done: Callable[[], None],
     cancel: asyncio.Event | None,
-) -> Path:
+) -> SegmentEncoder:
+    """Capture a segment's frames into a running encoder; the caller finishes it."""
     await _load(page, comp, options)
     page.raise_if_errors()
     enc = await SegmentEncoder.start(
@@ -190,6 +206,14 @@ async def _capture_segment(
             await enc.write(image)
             previous = image
             frame_done()
+        return enc
+    except BaseException:
+        await enc.abort()
+        raise
+
+
+async def _finish(enc: SegmentEncoder) -> Path:
+    try:
         return await enc.finish()
     except BaseException:
         await enc.abort()
