@@ -293,7 +293,10 @@ def psnr(a: Path, b: Path) -> float:
 
     cmd = [
         ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(a), "-i", str(b),
-        "-lavfi", "[0:v][1:v]psnr", "-f", "null", "-",
+        # Pair frames by index, not by timestamp: the MP4 (1/90000) and the reference's
+        # container (1/1000) round frame times differently, and timestamp pairing then
+        # compares neighbouring frames — which read as ~32 dB on fast-moving content.
+        "-lavfi", f"[0:v]setpts=N/({FPS}*TB)[a];[1:v]setpts=N/({FPS}*TB)[b];[a][b]psnr", "-f", "null", "-",
     ]  # fmt: skip
     proc = subprocess.run(cmd, capture_output=True, text=True)
     m = re.search(r"PSNR y:\S+ u:\S+ v:\S+ average:(\S+)", proc.stderr)
