@@ -238,12 +238,16 @@ async def capture_lossless(src: Path, frames_dir: Path, workers: int) -> list[tu
     return [(s.start, s.frames) for s in segments]
 
 
-def encoder_filter(size: tuple[int, int]) -> str:
-    """The renderer's own scale/colour filter, taken from its encoder command."""
-    from sandbox.encode import segment_command
+def reference_filter(size: tuple[int, int]) -> str:
+    """The ideal conversion to the output's format (BT.709, limited range, 4:2:0).
 
-    cmd = segment_command(Path("x.mp4"), fps=FPS, frames=1, quality=QUALITY, image_codec="png", size=size)
-    return cmd[cmd.index("-vf") + 1]
+    Fixed, and as accurate as swscale gets, so that a cheaper conversion in the renderer's
+    preset is charged to the renderer rather than hidden in the reference.
+    """
+    return (
+        f"scale={size[0]}:{size[1]}:out_color_matrix=bt709:out_range=tv:"
+        "flags=lanczos+accurate_rnd+full_chroma_int,format=yuv420p"
+    )
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -270,17 +274,17 @@ def encode_like_renderer(
 
 
 def lossless_reference(frames_dir: Path, size: tuple[int, int], out: Path) -> None:
-    """FFV1 of the lossless frames after the renderer's own RGB→YUV 4:2:0 conversion.
+    """FFV1 of the lossless frames converted to the output's YUV 4:2:0 format.
 
-    Comparing in the output's colour space measures what encoding loses, not the
-    4:2:0 subsampling every H.264 delivery format shares.
+    Comparing in the output's colour space measures what capture and encoding lose, not
+    the 4:2:0 subsampling every H.264 delivery format shares.
     """
     from sandbox.encode import ffmpeg_exe, rate
 
     cmd = [
         ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
         "-framerate", rate(FPS), "-i", str(frames_dir / "%05d.png"),
-        "-vf", encoder_filter(size), "-c:v", "ffv1",
+        "-vf", reference_filter(size), "-c:v", "ffv1",
         "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
         str(out),
     ]  # fmt: skip
@@ -379,7 +383,8 @@ def run_anchor_bench(shared: Path, comps: list[Path], runs: int, extra: list[str
         "--seekreel", template, "--runs", str(runs), *map(str, comps),
     ]  # fmt: skip
     rows = []
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as proc:
+    # Run from a neutral folder: started inside this repository, the reference CLI fails.
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir()) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
             print("  " + line, end="", flush=True)
@@ -467,6 +472,14 @@ def print_summary(
               f"(worst {min(a.ratio for a in anchor.values()):.2f})")  # fmt: skip
 
 
+def sandbox_commit() -> str:
+    proc = subprocess.run(
+        ["git", "log", "-1", "--format=%h %cI", "--", "sandbox"], cwd=REPO, capture_output=True, text=True
+    )
+    dirty = subprocess.run(["git", "diff", "--quiet", "--", "sandbox"], cwd=REPO).returncode != 0
+    return (proc.stdout.strip() or "unknown") + (" + uncommitted changes" if dirty else "")
+
+
 def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -511,6 +524,7 @@ def main() -> None:
     extra = shlex.split(args.render_args)
     print(f"seekreel bench: {len(comps)} compositions at {RESOLUTION} {FPS:g} fps, quality {QUALITY}, "
           f"{os.cpu_count()} cores, load average {load_average()}")  # fmt: skip
+    print(f"sandbox at {sandbox_commit()}")
 
     speed: dict[str, SpeedRow] = {}
     quality: dict[str, QualityRow] = {}
