@@ -295,12 +295,13 @@ def psnr(a: Path, b: Path) -> float:
     """Average PSNR (Y, U, V weighted) of video `a` against reference `b`, via ffmpeg's psnr filter."""
     from sandbox.encode import ffmpeg_exe
 
+    # Pair frames by index, not by timestamp: the MP4 (1/90000) and the reference's
+    # container (1/1000) round frame times differently, and timestamp pairing then compares
+    # neighbouring frames. Both sides get one time base first, so equal N means equal time.
+    by_index = f"settb=AVTB,setpts=N/({FPS:g}*TB)"
     cmd = [
         ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(a), "-i", str(b),
-        # Pair frames by index, not by timestamp: the MP4 (1/90000) and the reference's
-        # container (1/1000) round frame times differently, and timestamp pairing then
-        # compares neighbouring frames — which read as ~32 dB on fast-moving content.
-        "-lavfi", f"[0:v]setpts=N/({FPS}*TB)[a];[1:v]setpts=N/({FPS}*TB)[b];[a][b]psnr", "-f", "null", "-",
+        "-lavfi", f"[0:v]{by_index}[a];[1:v]{by_index}[b];[a][b]psnr", "-f", "null", "-",
     ]  # fmt: skip
     proc = subprocess.run(cmd, capture_output=True, text=True)
     m = re.search(r"PSNR y:\S+ u:\S+ v:\S+ average:(\S+)", proc.stderr)
