@@ -48,19 +48,27 @@ PSS_EVERY = 10  # smaps_rollup is ~1.5 ms a process: read it every 10th sample o
 
 
 class TreeSampler:
-    """Peak memory of a process and all its descendants, summed, sampled every 50 ms.
+    """Peak memory and CPU time of a process and all its descendants, sampled every 50 ms.
 
     RSS is summed over the tree (shared pages count once per process, so it overstates);
-    PSS (proportional set size, sampled every 0.5 s) splits shared pages fairly.
+    PSS (proportional set size, sampled every 0.5 s) splits shared pages fairly. CPU time
+    is each process's user+system time when last seen: unlike wall time it barely moves
+    when other work shares the machine, so it compares renderers on a busy box.
     """
 
     def __init__(self, root: int) -> None:
         self.root = root
         self.peak_rss = 0
         self.peak_pss = 0
+        self._cpu: dict[tuple[int, int], float] = {}  # (pid, start time) → CPU seconds
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._page = os.sysconf("SC_PAGE_SIZE")
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self._cpu.values())
 
     def __enter__(self) -> TreeSampler:
         self._thread.start()
@@ -82,26 +90,37 @@ class TreeSampler:
 
     def _tree(self) -> list[int]:
         children: dict[int, list[int]] = {}
+        stats: dict[int, ProcStat] = {}
         for name in os.listdir("/proc"):
-            if name.isdigit():
-                ppid = _ppid(int(name))
-                if ppid is not None:
-                    children.setdefault(ppid, []).append(int(name))
+            if name.isdigit() and (st := _stat(int(name))) is not None:
+                stats[int(name)] = st
+                children.setdefault(st.ppid, []).append(int(name))
         found, todo = [], [self.root]
         while todo:
             pid = todo.pop()
             found.append(pid)
             todo.extend(children.get(pid, ()))
+            if pid in stats:
+                self._cpu[(pid, stats[pid].started)] = stats[pid].cpu_ticks / self._tick
         return found
 
 
-def _ppid(pid: int) -> int | None:
+@dataclass(frozen=True)
+class ProcStat:
+    ppid: int
+    cpu_ticks: int
+    started: int
+
+
+def _stat(pid: int) -> ProcStat | None:
+    """Parent, user+system ticks and start time from /proc/PID/stat (fields 4, 14+15, 22)."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as fh:
             stat = fh.read()
     except OSError:
         return None
-    return int(stat[stat.rindex(b")") + 2 :].split()[1])
+    f = stat[stat.rindex(b")") + 2 :].split()
+    return ProcStat(int(f[1]), int(f[11]) + int(f[12]), int(f[19]))
 
 
 def _rss(pid: int, page: int) -> int:
@@ -126,14 +145,19 @@ class Measured:
     seconds: float
     peak_rss: int
     peak_pss: int
+    cpu_seconds: float
 
 
-def run_measured(cmd: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> Measured:
+def run_measured(
+    cmd: list[str], env: dict[str, str] | None = None, log: Path | None = None, cwd: Path | None = None
+) -> Measured:
     """Run a command to completion, timing it and sampling its process tree's memory."""
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     try:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE
+        )
         with TreeSampler(proc.pid) as sampler:
             _, err = proc.communicate()
         seconds = time.perf_counter() - started
@@ -143,7 +167,7 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None, log: Path | 
     if proc.returncode != 0:
         lines = err.decode(errors="replace").strip().splitlines()
         raise RuntimeError(f"{shlex.join(cmd[:3])} … failed: {lines[-1] if lines else proc.returncode}")
-    return Measured(seconds, sampler.peak_rss, sampler.peak_pss)
+    return Measured(seconds, sampler.peak_rss, sampler.peak_pss, sampler.cpu_seconds)
 
 
 # --- seekreel speed -----------------------------------------------------------------------
@@ -167,6 +191,10 @@ class SpeedRow:
     def peak_pss(self) -> int:
         return max(r.peak_pss for r in self.runs)
 
+    @property
+    def cpu_seconds(self) -> float:
+        return statistics.median(r.cpu_seconds for r in self.runs)
+
 
 def render_command(src: Path, out: Path, extra: list[str]) -> list[str]:
     return [
@@ -183,11 +211,17 @@ def frame_count(src: Path) -> int:
     return comp.frame_count
 
 
-def measure_speed(src: Path, out: Path, runs: int, extra: list[str]) -> SpeedRow:
-    row = SpeedRow(src.stem, frame_count(src))
+def measure_speed(
+    src: Path, out: Path, runs: int, extra: list[str], reference: ReferenceRunner | None
+) -> tuple[SpeedRow, SpeedRow | None]:
+    """seekreel's runs, alternating with the reference renderer's when one is given."""
+    ours = SpeedRow(src.stem, frame_count(src))
+    theirs = SpeedRow(src.stem, ours.frames) if reference else None
     for _ in range(runs):
-        row.runs.append(run_measured(render_command(src, out, extra)))
-    return row
+        ours.runs.append(run_measured(render_command(src, out, extra)))
+        if reference and theirs:
+            theirs.runs.append(reference.run(src))
+    return ours, theirs
 
 
 # --- quality ------------------------------------------------------------------------------
@@ -398,12 +432,19 @@ def run_anchor_bench(shared: Path, comps: list[Path], runs: int, extra: list[str
     return rows
 
 
-def measure_anchor_memory(shared: Path, src: Path, work: Path) -> Measured:
-    anchor = load_anchor_bench(shared)
-    if anchor is None:
-        raise RuntimeError("cannot load anchor_bench.py")
-    cmd, env = anchor.hyperframes_cmd(src, work / f"{src.stem}.ref.mp4", work)
-    return run_measured(cmd, env, log=work / "hyperframes.log")
+class ReferenceRunner:
+    """Runs HyperFrames exactly as anchor_bench.py does, but under the same sampler as seekreel."""
+
+    def __init__(self, shared: Path, work: Path) -> None:
+        self.module = load_anchor_bench(shared)
+        if self.module is None:
+            raise RuntimeError("cannot load anchor_bench.py")
+        self.work = work / "reference"
+        self.work.mkdir()
+
+    def run(self, src: Path) -> Measured:
+        cmd, env = self.module.hyperframes_cmd(src, self.work / f"{src.stem}.mp4", self.work)
+        return run_measured(cmd, env, log=self.work / "hyperframes.log", cwd=self.work)
 
 
 def _is_number(text: str) -> bool:
@@ -425,12 +466,12 @@ def geomean(xs: list[float]) -> float:
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else math.nan
 
 
-def print_speed(rows: list[SpeedRow]) -> None:
-    print(f"\n{'composition':<16} {'seconds':>8} {'frames':>6} {'fps':>6} {'RSS MB':>7} {'PSS MB':>7}")
+def print_speed(rows: list[SpeedRow], who: str) -> None:
+    print(f"\n{who:<16} {'seconds':>8} {'frames':>6} {'fps':>6} {'CPU s':>6} {'RSS MB':>7} {'PSS MB':>7}")
     for r in rows:
         print(
             f"{r.name:<16} {r.seconds:>8.2f} {r.frames:>6} {r.frames / r.seconds:>6.1f} "
-            f"{mb(r.peak_rss):>7} {mb(r.peak_pss):>7}"
+            f"{r.cpu_seconds:>6.1f} {mb(r.peak_rss):>7} {mb(r.peak_pss):>7}"
         )
 
 
@@ -448,29 +489,38 @@ def print_summary(
     speed: dict[str, SpeedRow],
     quality: dict[str, QualityRow],
     anchor: dict[str, AnchorRow],
-    anchor_mem: dict[str, Measured],
+    reference: dict[str, SpeedRow],
 ) -> None:
-    """One Markdown table with everything measured, ready for docs/benchmark.md."""
-    print("\n| composition | HyperFrames s | seekreel s | speedup | seekreel fps | PSNR default dB "
-          "| PSNR PNG+enc dB | peak RSS seekreel MB | peak RSS HyperFrames MB |")  # fmt: skip
+    """One Markdown table with everything measured, ready for docs/benchmark.md.
+
+    Wall times come from anchor_bench.py when it ran (alternating runs, no sampler), else
+    from our own runs; CPU and memory from the sampled runs ("-" where not measured).
+    """
+    print(
+        "\n| composition | HyperFrames s | seekreel s | speedup | CPU s HF / ours "
+        "| peak RSS MB HF / ours | peak PSS MB HF / ours | PSNR default dB | PSNR PNG+enc dB |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, s in speed.items():
-        a, q, m = anchor.get(name), quality.get(name), anchor_mem.get(name)
+        a, q, r = anchor.get(name), quality.get(name), reference.get(name)
         cells = [
             name,
             f"{a.reference_s:.2f}" if a else "-",
             f"{a.seekreel_s:.2f}" if a else f"{s.seconds:.2f}",
             f"{a.ratio:.2f}" if a else "-",
-            f"{s.frames / (a.seekreel_s if a else s.seconds):.1f}",
+            f"{r.cpu_seconds:.1f} / {s.cpu_seconds:.1f}" if r else f"- / {s.cpu_seconds:.1f}",
+            f"{mb(r.peak_rss)} / {mb(s.peak_rss)}" if r else f"- / {mb(s.peak_rss)}",
+            f"{mb(r.peak_pss)} / {mb(s.peak_pss)}" if r else f"- / {mb(s.peak_pss)}",
             f"{q.default_db:.2f}" if q else "-",
             f"{q.lossless_encoded_db:.2f}" if q else "-",
-            mb(s.peak_rss),
-            mb(m.peak_rss) if m else "-",
         ]
         print("| " + " | ".join(cells) + " |")
     if anchor:
         print(f"\ngeomean speedup vs HyperFrames: {geomean([a.ratio for a in anchor.values()]):.2f} "
               f"(worst {min(a.ratio for a in anchor.values()):.2f})")  # fmt: skip
+    if reference:
+        ratios = [reference[n].cpu_seconds / speed[n].cpu_seconds for n in reference]
+        print(f"geomean CPU-time ratio (HyperFrames / seekreel): {geomean(ratios):.2f}")
 
 
 def sandbox_commit() -> str:
@@ -495,7 +545,11 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--runs", type=int, default=3, help="timed runs per composition (median)")
     ap.add_argument("--skip-anchor", action="store_true", help="do not run the reference renderer")
     ap.add_argument("--skip-quality", action="store_true", help="no lossless capture / PSNR check")
-    ap.add_argument("--anchor-memory", action="store_true", help="also sample HyperFrames' peak memory")
+    ap.add_argument(
+        "--anchor-memory",
+        action="store_true",
+        help="also run HyperFrames under the sampler, alternating with seekreel: its memory and CPU time",
+    )
     ap.add_argument("--render-args", default="", help="extra `seekreel render` flags, e.g. '--workers 1'")
     return ap.parse_args()
 
@@ -527,36 +581,38 @@ def main() -> None:
           f"{os.cpu_count()} cores, load average {load_average()}")  # fmt: skip
     print(f"sandbox at {sandbox_commit()}")
 
+    use_anchor = not args.skip_anchor and anchor_installed()
+    if not args.skip_anchor and not use_anchor:
+        print(f"reference renderer not installed: `bash {shared}/tools/anchor-setup.sh` to compare")
     speed: dict[str, SpeedRow] = {}
+    reference: dict[str, SpeedRow] = {}
     quality: dict[str, QualityRow] = {}
     anchor: dict[str, AnchorRow] = {}
-    anchor_mem: dict[str, Measured] = {}
     with tempfile.TemporaryDirectory(prefix="seekreel-bench-") as tmp:
         work = Path(tmp)
+        runner = ReferenceRunner(shared, work) if use_anchor and args.anchor_memory else None
         for src in comps:
             out = work / f"{src.stem}.mp4"
-            speed[src.stem] = row = measure_speed(src, out, args.runs, extra)
-            print(f"  {src.stem}: {row.seconds:.2f} s, peak RSS {mb(row.peak_rss)} MB", flush=True)
+            row, theirs = measure_speed(src, out, args.runs, extra, runner)
+            speed[src.stem] = row
+            print(f"  {src.stem}: {row.seconds:.2f} s, {row.cpu_seconds:.1f} CPU s, "
+                  f"peak RSS {mb(row.peak_rss)} MB", flush=True)  # fmt: skip
+            if theirs:
+                reference[src.stem] = theirs
+                print(f"  {src.stem} (HyperFrames): {theirs.seconds:.2f} s, {theirs.cpu_seconds:.1f} CPU s, "
+                      f"peak RSS {mb(theirs.peak_rss)} MB", flush=True)  # fmt: skip
             if not args.skip_quality:
                 q = quality[src.stem] = measure_quality(src, out, work, workers=2)
                 print(f"  {src.stem}: PSNR {q.default_db:.2f} dB (PNG+enc {q.lossless_encoded_db:.2f})")
-        print_speed(list(speed.values()))
+        print_speed(list(speed.values()), "seekreel")
+        if reference:
+            print_speed(list(reference.values()), "HyperFrames")
         if quality:
             print_quality(list(quality.values()))
-
-        if args.skip_anchor:
-            pass
-        elif not anchor_installed():
-            print(f"\nreference renderer not installed: `bash {shared}/tools/anchor-setup.sh` to compare")
-        else:
+        if use_anchor:
             print(f"\nanchor_bench.py (median of {args.runs}, alternating runs):", flush=True)
             anchor = {r.name: r for r in run_anchor_bench(shared, comps, args.runs, extra)}
-            if args.anchor_memory:
-                for src in comps:
-                    anchor_mem[src.stem] = m = measure_anchor_memory(shared, src, work)
-                    print(f"  HyperFrames {src.stem}: {m.seconds:.2f} s, peak RSS {mb(m.peak_rss)} MB, "
-                          f"PSS {mb(m.peak_pss)} MB", flush=True)  # fmt: skip
-    print_summary(speed, quality, anchor, anchor_mem)
+    print_summary(speed, quality, anchor, reference)
     print(f"\nload average at the end: {load_average()}")
     if quality and not all(q.passes for q in quality.values()):
         sys.exit(1)
