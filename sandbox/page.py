@@ -24,6 +24,7 @@ from .isolation import DOC_URL, RequestPolicy
 _RUNTIME_JS = resources.files(__package__).joinpath("runtime.js").read_text(encoding="utf-8")
 DEFAULT_SEED = 0x5EE4
 FRAME_TIMEOUT = 60.0
+FORCE_ATTEMPTS = 6
 _CSP_URL_RE = re.compile(
     r"'((?:https?|wss?|file|ftp)://[^']+)' violates the following Content Security Policy"
 )
@@ -170,14 +171,22 @@ class PageSession:
         shot: dict[str, Any] = {"format": fmt}
         if fmt == "jpeg":
             shot["quality"] = quality
+        elif fmt == "png":
+            shot["optimizeForSpeed"] = True  # zlib's fast mode: still lossless
         if not self.browser.kind.begin_frame:
             res = await self._race(
                 self._send("Page.captureScreenshot", {**shot, "captureBeyondViewport": False})
             )
             return base64.b64decode(res["data"])
         data = await self._begin_frame(shot)
-        if data is None and force:
+        for attempt in range(FORCE_ATTEMPTS if force else 0):
+            if data is not None:
+                break
+            # Seen on a loaded machine right after a reload: a frame without damage even though
+            # nothing was drawn yet. Nudge, give the renderer a moment, ask again.
             await self._race(self._send("Runtime.evaluate", {"expression": "window.__seekreel.nudge()"}))
+            if attempt:
+                await asyncio.sleep(0.05 * attempt)
             data = await self._begin_frame(shot)
         return base64.b64decode(data) if data else None
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .composition import Composition, parse_composition
-from .encode import PRESETS, SegmentEncoder, join_segments, resize_png
+from .encode import IMAGE_CODECS, PRESETS, QualityPreset, SegmentEncoder, join_segments, resize_png
 from .errors import PageError, RenderError, RenderTimeout, SeekTimeout
 from .options import RenderOptions, capture_scale, default_workers, output_size
 from .page import DEFAULT_SEED, PageSession
@@ -142,7 +142,7 @@ async def render_to_file(
                             path,
                             (width, height),
                             options,
-                            preset.jpeg_quality,
+                            preset,
                             frame_done,
                             cancel,
                         )
@@ -183,7 +183,7 @@ async def _capture_segment(
     path: Path,
     size: tuple[int, int],
     options: RenderOptions,
-    jpeg_quality: int,
+    preset: QualityPreset,
     frame_done: Callable[[], None],
     cancel: asyncio.Event | None,
 ) -> SegmentEncoder:
@@ -191,7 +191,12 @@ async def _capture_segment(
     await _load(page, comp, options)
     page.raise_if_errors()
     enc = await SegmentEncoder.start(
-        path, fps=comp.fps, frames=seg.frames, quality=options.quality, image_codec="mjpeg", size=size
+        path,
+        fps=comp.fps,
+        frames=seg.frames,
+        quality=options.quality,
+        image_codec=IMAGE_CODECS[preset.frame_format],
+        size=size,
     )
     try:
         previous: bytes | None = None
@@ -199,7 +204,10 @@ async def _capture_segment(
             if cancel is not None and cancel.is_set():
                 raise RenderCancelled("the render was cancelled")
             await page.seek(comp.time_of(i), options.seek_timeout)
-            image = await page.capture("jpeg", jpeg_quality, force=previous is None) or previous
+            image = (
+                await page.capture(preset.frame_format, preset.jpeg_quality, force=previous is None)
+                or previous
+            )
             page.raise_if_errors()
             if image is None:
                 raise RenderError(f"the browser returned no picture for frame {i}")
