@@ -369,12 +369,12 @@ def test_attack_page_reaches_the_canary_without_the_sandbox(tmp_path: Path) -> N
             "--disable-component-update",
             "--no-first-run",
             f"--user-data-dir={tmp_path / 'profile'}",
-            "--timeout=2500",
+            "--timeout=8000",  # generous: on a loaded 2-core machine vectors fire late
             "--dump-dom",
             url,
         ]
-        run_to_end(cmd, timeout=60)
-        hits = canary.wait_quiet(0.5)
+        run_to_end(cmd, timeout=90)
+        hits = canary.wait_quiet(1.5)
     vectors = {vector_of(h) for h in hits if h.kind == "http"}
     assert vectors >= LIVE_IN_PLAIN_BROWSER, f"not fired: {sorted(LIVE_IN_PLAIN_BROWSER - vectors)}"
     hosts = {h.host.rsplit(":", 1)[0] for h in hits if h.kind == "http"}
