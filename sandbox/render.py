@@ -323,7 +323,7 @@ async def probe_page(
                 except PageError as exc:
                     result.errors.append(PageErrorInfo(exc.message, exc.time))
                 result.seek_seconds.append(loop.time() - started)
-                image = await page.capture("jpeg", 80)
+                image = await page.capture("jpeg", 80, force=not result.frame_digests)
                 if image is not None:
                     result.frame_digests.append(hashlib.sha256(image).hexdigest())
                 elif result.frame_digests:
