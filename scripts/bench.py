@@ -4,17 +4,20 @@
 For every `../shared/bench/*.html` it
 
 1. renders the composition at 1080p30 with the CLI (`seekreel render … --quiet`) `--runs`
-   times, reporting the median wall time, frames per second achieved and the peak memory
-   of the whole process tree (Python + browsers + ffmpeg), sampled from /proc;
+   times, reporting the median wall time, frames per second achieved, and the CPU time
+   and peak memory of the whole process tree (Python + browsers + ffmpeg) from /proc;
 2. checks that speed was not bought with quality: it captures the same frames losslessly
    (PNG, same per-segment page reloads as the renderer) and reports the PSNR of the default
    output against them, and of those lossless frames run through the very same encoder
    settings — the bar is ≥ 38 dB and within 1 dB of the latter;
 3. when the reference renderer (HyperFrames) is installed, runs
-   `../shared/tools/anchor_bench.py` side by side and, with `--anchor-memory`, samples the
-   reference renderer's memory the same way.
+   `../shared/tools/anchor_bench.py` side by side (the official speed ratio) and, with
+   `--anchor-memory`, also runs HyperFrames under the same sampler, alternating with
+   seekreel's runs, for the CPU time and memory of both.
 
     .venv/bin/python scripts/bench.py [--only NAME] [--runs N] [--skip-anchor] [--skip-quality]
+                                      [--anchor-memory] [--render-args "--workers 1"]
+See docs/benchmark.md for what the numbers mean and the last measured table.
 """
 
 from __future__ import annotations
