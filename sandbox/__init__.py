@@ -26,7 +26,6 @@ from .errors import (
     RenderTimeout,
     SeekTimeout,
 )
-from .options import QUALITIES, RenderOptions, default_workers, output_size
 from .pool import BrowserPool
 from .render import (
     PageErrorInfo,
@@ -37,6 +36,7 @@ from .render import (
     probe_page,
     render_to_file,
 )
+from .render_options import QUALITIES, RenderOptions, default_workers, output_size
 
 __all__ = [
     "CANONICAL_SIZES",

@@ -16,9 +16,9 @@ from .encode import ffmpeg_exe
 from .errors import RenderError
 from .fonts import FAMILIES, found_families
 from .isolation import netns_prefix
-from .options import RenderOptions
 from .pool import BrowserPool
 from .render import probe_page
+from .render_options import RenderOptions
 
 PROBE_HTML = """<!doctype html><html data-duration="1" data-width="64" data-height="64">
 <body style="margin:0;background:#000"><div id="b" style="width:64px;height:64px"></div>

@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from .browser import Browser, BrowserKind, find_browser
-from .options import default_workers
+from .render_options import default_workers
 
 
 class BrowserPool:

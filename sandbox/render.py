@@ -22,9 +22,9 @@ from pathlib import Path
 from .composition import Composition, parse_composition
 from .encode import IMAGE_CODECS, PRESETS, QualityPreset, SegmentEncoder, join_segments, resize_png
 from .errors import PageError, RenderError, RenderTimeout, SeekTimeout
-from .options import RenderOptions, capture_scale, default_workers, output_size
 from .page import DEFAULT_SEED, PageSession
 from .pool import BrowserPool, pool_or_temporary
+from .render_options import RenderOptions, capture_scale, default_workers, output_size
 
 SEGMENT_SECONDS = 1.0
 Progress = Callable[[int, int], None]

@@ -285,7 +285,7 @@ def test_offline_revise_understood_and_not() -> None:
 
 def test_the_system_prompt_states_the_contract_and_its_example_is_valid() -> None:
     from service.generation.extract import extract_html
-    from service.generation.prompting import system_prompt
+    from service.generation.model_prompts import system_prompt
     from service.validation import validate_static
 
     text = system_prompt(duration=None, aspect=None, fps=None, default_duration=6, brand=Brand())

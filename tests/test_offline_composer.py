@@ -11,8 +11,8 @@ import pytest
 from media import png
 
 from sandbox import RenderOptions, capture_frame, declared_variables, parse_composition, root_attributes
-from service.generation.offline import compose_offline, revise_offline
-from service.generation.palette import luminance, to_rgb
+from service.generation.composer import compose_offline, revise_offline
+from service.generation.composer.palette import luminance, to_rgb
 from service.validation import validate_static
 from service.validation.limits import ValidationLimits
 

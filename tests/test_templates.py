@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sandbox import CANONICAL_SIZES, BrowserPool, declared_variables, parse_composition, placeholders
-from service.generation.hf_document import set_root_attributes
-from service.generation.template_catalog import CATALOG, KINDS, template_text
+from service.generation.composer.catalog import CATALOG, KINDS, template_text
+from service.generation.document_edits import set_root_attributes
 from service.validation import validate, validate_static
 from service.validation.limits import ValidationLimits
 

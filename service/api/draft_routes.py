@@ -9,8 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from sandbox import BrowserUnavailable, CompositionError, RenderError, capture_frame, parse_composition
 
-from .auth import Authorized
-from .drafting import (
+from ..drafts import (
     draft_out,
     load_draft,
     new_version,
@@ -20,6 +19,7 @@ from .drafting import (
     version_out,
     version_summary,
 )
+from .auth import Authorized
 from .errors import ApiError, not_found
 from .job_routes import job_out
 from .limits import check_html, check_prompt, check_render

@@ -8,7 +8,7 @@ from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox import RenderOptions, parse_composition
-from sandbox.options import output_size
+from sandbox.render_options import output_size
 
 from ..settings import Settings
 from .errors import ApiError

@@ -16,14 +16,14 @@ from rich.table import Table
 
 from sandbox import BrowserPool, CompositionError, RenderError, RenderOptions, RenderResult, render_to_file
 from sandbox.composition import CANONICAL_SIZES
-from sandbox.options import output_size
+from sandbox.render_options import output_size
 
 from ..generation.loop import GenerationEvent, GenerationRequest, GenerationResult, InvalidRequest
 from ..generation.loop import generate_composition as run_generation
 from ..generation.providers import ProviderError
 from ..settings import Settings, get_settings
 from .app import app, err_console, fail
-from .options import read_variables
+from .inputs import read_variables
 from .progress import frame_progress
 from .render_cmds import Quality, VarOpt, write_atomically
 

@@ -17,7 +17,7 @@ from rich.text import Text
 from service.validation import ValidationReport, validate
 
 from .app import app, err_console, fail
-from .options import read_variables
+from .inputs import read_variables
 
 _STYLE = {"error": "bold red", "warning": "yellow"}
 

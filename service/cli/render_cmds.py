@@ -17,7 +17,7 @@ from sandbox import RenderError, RenderOptions, capture_frame, render_to_file
 from sandbox.doctor import run_checks
 
 from .app import app, fail
-from .options import read_composition, read_variables
+from .inputs import read_composition, read_variables
 from .progress import frame_progress
 
 console = Console(highlight=False)

@@ -25,7 +25,7 @@ from service.validation import Finding, ValidationLimits, validate
 
 from .brand import Brand
 from .extract import extract_html
-from .prompting import brief_prompt, repair_prompt, revise_prompt, system_prompt
+from .model_prompts import brief_prompt, repair_prompt, revise_prompt, system_prompt
 from .providers import Message, OfflineProvider, Provider, get_provider
 
 if TYPE_CHECKING:

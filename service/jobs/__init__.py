@@ -10,8 +10,8 @@ See JobManager for the whole in-process API.
 from __future__ import annotations
 
 from ..storage import Job, JobStatus
+from .error_codes import CALLER_ERROR_CODES
 from .events import JobEvent
 from .manager import JobManager, JobNotFound, QueueFull
-from .options import CALLER_ERROR_CODES
 
 __all__ = ["CALLER_ERROR_CODES", "Job", "JobEvent", "JobManager", "JobNotFound", "JobStatus", "QueueFull"]

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from sandbox import BrowserPool, RenderError, RenderOptions, parse_composition, render_to_file
-from sandbox.options import output_size
+from sandbox.render_options import output_size
 
 from ..settings import Settings
 from ..storage import Job, JobStatus, Store
 from ..storage.models import utcnow
+from .error_codes import error_code
 from .events import Broker, JobEvent
-from .options import error_code, options_from_dict, options_to_dict
+from .stored_options import options_from_dict, options_to_dict
 
 log = logging.getLogger("seekreel.jobs")
 

@@ -5,7 +5,7 @@
 
 Layout: signature.py (request signing), commands.py (what was typed), messages.py (Block Kit),
 worker.py (the background render and upload), outcomes.py (failures worded for people),
-compose.py (the generation loop), routes.py (the two endpoints).
+generation.py (the generation loop), routes.py (the two endpoints).
 """
 
 from __future__ import annotations

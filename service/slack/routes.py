@@ -22,7 +22,7 @@ from ..jobs import JobManager
 from ..settings import Settings
 from . import messages
 from .commands import MAX_PROMPT_CHARS, CommandProblem, HelpCommand, RenderCommand, parse_command
-from .compose import generation_composer
+from .generation import generation_composer
 from .signature import SlackRequestVerifier, verified_body
 from .worker import Origin, SlackRenderer
 

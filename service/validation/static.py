@@ -23,7 +23,7 @@ from .findings import Finding
 from .jscode import Script
 from .limits import ValidationLimits
 from .root import check_root
-from .scripts import ScriptReport, check_scripts, is_js_type
+from .script_checks import ScriptReport, check_scripts, is_js_type
 from .source import Source, normalize
 from .variables import check_variables
 

@@ -17,7 +17,7 @@ from sandbox.composition import PLACEHOLDER_RE
 
 from .codes import finding
 from .findings import Finding
-from .scripts import is_js_type
+from .script_checks import is_js_type
 from .source import Source
 
 Span = tuple[int, int]

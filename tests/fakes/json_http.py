@@ -6,6 +6,7 @@ count retries and read what the client sent.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import json
 import threading
@@ -105,7 +106,7 @@ class JsonServer:
         return Handler
 
 
-class ScriptedModelServer(JsonServer):
+class ScriptedModelServer(JsonServer, abc.ABC):
     """A fake model API: checks the key and the model, then serves the script's items in order
     (text → the API's answer object, or a raw `Reply`); when the script runs out the last item repeats."""
 
@@ -128,8 +129,8 @@ class ScriptedModelServer(JsonServer):
         self._served += 1
         return self.answer(item, model) if isinstance(item, str) else item
 
-    def handle_request(self, request: Request) -> Reply:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def handle_request(self, request: Request) -> Reply: ...
 
-    def answer(self, text: str, model: str) -> Reply:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def answer(self, text: str, model: str) -> Reply: ...

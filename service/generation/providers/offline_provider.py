@@ -25,7 +25,7 @@ class OfflineProvider:
         brand_colors: Sequence[str] | None = None,
         variables: Mapping[str, object] | None = None,
     ) -> str:
-        from service.generation.offline import compose_offline
+        from service.generation.composer import compose_offline
 
         composition = compose_offline(
             prompt,
@@ -39,7 +39,7 @@ class OfflineProvider:
 
     def revise(self, html: str, instruction: str) -> str:
         """Raises ValueError (one line) when the instruction is not one the composer understands."""
-        from service.generation.offline import revise_offline
+        from service.generation.composer import revise_offline
 
         return revise_offline(html, instruction)
 

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from .catalog import CATALOG, choose_kind
 from .palette import COLOR_WORD_RE, HEX_RE, MOOD_WORDS, RGB_FUNC_RE, expand_hex, named_color
-from .prompt_text import (
+from .phrases import (
     NAME_RE,
     NUMBER_WORD_RE,
     TOKEN_RE,
@@ -25,7 +26,6 @@ from .prompt_text import (
     split_items,
     word_number,
 )
-from .template_catalog import CATALOG, choose_kind
 
 _KIND_ORDER = [info.kind for info in CATALOG]
 

@@ -9,13 +9,13 @@ from typing import Any
 
 from sandbox import CompositionError, declared_variables, placeholders
 
-from ..generation.loop import GenerationResult
-from ..settings import Settings
-from ..storage import Draft, DraftVersion
-from .errors import not_found
-from .pipeline import generation_summary
-from .schemas import DraftOut, VersionOut, VersionSummary
-from .state import Services
+from .api.errors import not_found
+from .api.pipeline import generation_summary
+from .api.schemas import DraftOut, VersionOut, VersionSummary
+from .api.state import Services
+from .generation.loop import GenerationResult
+from .settings import Settings
+from .storage import Draft, DraftVersion
 
 _TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 

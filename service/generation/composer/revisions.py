@@ -13,10 +13,10 @@ import re
 
 from sandbox import CompositionError, declared_variables, root_attributes
 
-from .hf_document import format_seconds, set_root_attributes, set_variable_defaults
+from ..document_edits import format_seconds, set_root_attributes, set_variable_defaults
 from .palette import MOODS, is_dark, normalize_css_color, readable_text
-from .prompt_facts import read_prompt
-from .prompt_text import Masked, split_items
+from .phrases import Masked, split_items
+from .prompt_reading import read_prompt
 
 _COLOR_TARGETS = {
     "background": "bg", "bg": "bg", "backdrop": "bg", "background colour": "bg", "background color": "bg",

@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .prompt_facts import PromptFacts
-from .prompt_text import (
+from .phrases import (
     NAME_RE,
     NUMBER_WORD_RE,
     TOKEN_RE,
@@ -23,6 +22,7 @@ from .prompt_text import (
     sentence_case,
     word_number,
 )
+from .prompt_reading import PromptFacts
 
 Values = dict[str, str]
 

@@ -1,8 +1,8 @@
 """The offline composer: a prompt → a finished composition from `templates/`, with no model,
 no key and no network. The same request always gives the same document.
 
-It reads the prompt (`prompt_facts`), picks the template for the kind of video, fills the
-template's content variables (`template_fill`) and its colours, and writes every chosen
+It reads the prompt (`prompt_reading`), picks the template for the kind of video, fills the
+template's content variables (`template_filling`) and its colours, and writes every chosen
 value into the document's hf-variables defaults — so the result is self-contained and
 stays editable by name. `revise_offline` applies simple edits to any composition.
 """
@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from sandbox import CANONICAL_SIZES, declared_variables, root_attributes
 from service.settings import get_settings
 
-from .hf_document import format_seconds, set_root_attributes, set_variable_defaults
+from ..document_edits import format_seconds, set_root_attributes, set_variable_defaults
+from .catalog import DEFAULT_KIND, KINDS, template_text
 from .palette import MOODS, contrast, is_dark, luminance, mix, normalize_css_color, readable_text, saturation
-from .prompt_facts import PromptFacts, read_prompt
-from .revision import apply_revision
-from .template_catalog import DEFAULT_KIND, KINDS, template_text
-from .template_fill import fill_content, suggested_duration
+from .prompt_reading import PromptFacts, read_prompt
+from .revisions import apply_revision
+from .template_filling import fill_content, suggested_duration
 
 MAX_DURATION = 600.0
 COLOR_VARIABLES = ("BG", "ACCENT", "TEXT")
