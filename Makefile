@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_PROMPT := A 6-second title card for a podcast called 'Frame by Frame', episode 42, with the host name Kira Tanaka. Dark background, orange accent for the episode number.
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint typecheck bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -15,12 +15,18 @@ demo: setup
 	$(BIN)/seekreel generate "$(DEMO_PROMPT)" -o out/demo.mp4 --draft-out out/demo.html
 	@echo "demo video: $(CURDIR)/out/demo.mp4"
 
+# The whole suite: the linter, the formatter's check and the type checker first (fast, and a
+# failure there fails CI as surely as a failing test), then pytest.
 test: setup
+	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check sandbox service tests scripts
 	$(BIN)/ruff format --check sandbox service tests scripts
+
+typecheck: setup
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python scripts/bench.py
