@@ -26,6 +26,7 @@ from .errors import (
     RenderTimeout,
     SeekTimeout,
 )
+from .page import TimerCall
 from .pool import BrowserPool
 from .render import (
     PageErrorInfo,
@@ -58,6 +59,7 @@ __all__ = [
     "RenderResult",
     "RenderTimeout",
     "SeekTimeout",
+    "TimerCall",
     "capture_frame",
     "declared_variables",
     "default_workers",

@@ -36,6 +36,18 @@ class PageProblem:
     time: float | None
 
 
+@dataclass(frozen=True)
+class TimerCall:
+    """The page's own code called a timer during one seek, or while loading."""
+
+    name: str
+    """"setTimeout", "setInterval" or "requestAnimationFrame"."""
+    time: float | None
+    """The seek (composition time, seconds) the calls happened in; None while loading."""
+    line: int | None
+    """Document line of the first of these calls, when the browser knows it."""
+
+
 @dataclass
 class PageState:
     errors: list[PageProblem] = field(default_factory=list)
@@ -205,6 +217,22 @@ class PageSession:
             self.browser.broken = True
             raise RenderError(f"the browser produced no frame within {FRAME_TIMEOUT:g} s") from None
         return res.get("screenshotData")
+
+    async def timer_calls(self) -> list[TimerCall]:
+        """Which timers the page's own code called, and when, since it loaded.
+
+        However a script spells the name, the call lands in the runtime's virtual timers,
+        which note it: this sees what no reading of the source can.
+        """
+        res = await self._race(
+            self._send(
+                "Runtime.evaluate",
+                {"expression": "window.__seekreel.timerCalls()", "returnByValue": True},
+            )
+        )
+        if "exceptionDetails" in res:
+            raise PageError(_exception_text(res["exceptionDetails"]), self._time)
+        return [TimerCall(**record) for record in res["result"]["value"]]
 
     @property
     def refused_requests(self) -> list[str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from .composition import Composition, parse_composition
 from .encode import IMAGE_CODECS, PRESETS, QualityPreset, SegmentEncoder, join_segments, resize_png
 from .errors import PageError, RenderError, RenderTimeout, SeekTimeout
-from .page import DEFAULT_SEED, PageSession
+from .page import DEFAULT_SEED, PageSession, TimerCall
 from .pool import BrowserPool, pool_or_temporary
 from .render_options import RenderOptions, capture_scale, default_workers, output_size
 
@@ -72,6 +72,8 @@ class ProbeResult:
     frame_digests: list[str] = field(default_factory=list)
     timed_out_at: float | None = None
     refused_requests: list[str] = field(default_factory=list)
+    timer_calls: list[TimerCall] = field(default_factory=list)
+    """The page's own setTimeout/setInterval/requestAnimationFrame calls (unread after a stuck seek)."""
 
 
 def plan_segments(frame_count: int, fps: float, seconds: float = SEGMENT_SECONDS) -> list[Segment]:
@@ -328,6 +330,8 @@ async def probe_page(
                     result.frame_digests.append(hashlib.sha256(image).hexdigest())
                 elif result.frame_digests:
                     result.frame_digests.append(result.frame_digests[-1])
+            if result.timed_out_at is None:  # a stuck page cannot answer
+                result.timer_calls = await page.timer_calls()
         except RenderError as exc:
             if not page.state.errors:
                 result.errors.append(PageErrorInfo(str(exc), None))

@@ -11,6 +11,7 @@
   const realSetTimeout = window.setTimeout.bind(window);
   const realClearTimeout = window.clearTimeout.bind(window);
   const RealDate = window.Date;
+  const RealError = window.Error;
   const define = (obj, name, value) =>
     Object.defineProperty(obj, name, { value, writable: true, configurable: true });
 
@@ -65,6 +66,26 @@
   define(window, "Date", VirtualDate);
   define(performance, "now", () => nowMs);
 
+  // --- the page's own timer calls, which a probe reports ------------------------------
+  // Every spelling (an alias, window['set' + 'Timeout'], Reflect.apply, .call) ends in the
+  // functions below, so they note each call: which timer, the seek it happened in (null while
+  // loading) and the document line of the first such call. Bounded: a long render stays cheap.
+  const MAX_TIMER_RECORDS = 64;
+  const timerCalls = new Map(); // "name@time" -> {name, time, line}
+  const DOC_FRAME = `${location.href}:`; // stack frames in the document read "<url>:<line>:<column>"
+  let seekingTo = null;
+  const noteTimer = (name) => {
+    const key = `${name}@${seekingTo}`;
+    if (timerCalls.has(key) || timerCalls.size >= MAX_TIMER_RECORDS) return;
+    const record = { name, time: seekingTo, line: null };
+    timerCalls.set(key, record); // before the stack is read: a page's prepareStackTrace may call a timer
+    try {
+      const stack = String(new RealError().stack);
+      const at = stack.indexOf(DOC_FRAME); // the first stack frame from the document: the page's call
+      if (at >= 0) record.line = parseInt(stack.slice(at + DOC_FRAME.length), 10);
+    } catch (_) { /* no line, then */ }
+  };
+
   // --- timers and animation frames, fired only by seeks ---------------------------------
   let nextId = 1;
   const timers = new Map(); // id -> {due, fn, args, every}
@@ -79,11 +100,18 @@
     timers.set(id, { due: nowMs + ms, fn, args, every: repeat ? Math.max(1, ms) : 0 });
     return id;
   };
-  define(window, "setTimeout", (fn, delay, ...args) => addTimer(fn, delay, args, false));
-  define(window, "setInterval", (fn, delay, ...args) => addTimer(fn, delay, args, true));
+  define(window, "setTimeout", (fn, delay, ...args) => {
+    noteTimer("setTimeout");
+    return addTimer(fn, delay, args, false);
+  });
+  define(window, "setInterval", (fn, delay, ...args) => {
+    noteTimer("setInterval");
+    return addTimer(fn, delay, args, true);
+  });
   define(window, "clearTimeout", (id) => void timers.delete(id));
   define(window, "clearInterval", (id) => void timers.delete(id));
   define(window, "requestAnimationFrame", (fn) => {
+    noteTimer("requestAnimationFrame");
     const id = nextId++;
     frameCallbacks.set(id, fn);
     return id;
@@ -166,6 +194,7 @@
   };
 
   async function seek(timeSeconds) {
+    seekingTo = timeSeconds;
     await whenReady();
     const targetMs = timeSeconds * 1000;
     runTimersUntil(targetMs);
@@ -199,7 +228,12 @@
   };
 
   Object.defineProperty(window, "__seekreel", {
-    value: Object.freeze({ seek, nudge, get now() { return nowMs / 1000; } }),
+    value: Object.freeze({
+      seek,
+      nudge,
+      timerCalls: () => Array.from(timerCalls.values(), (r) => ({ ...r })),
+      get now() { return nowMs / 1000; },
+    }),
     writable: false,
     configurable: false,
   });

@@ -258,6 +258,19 @@ def test_runtime_checks_in_the_sandbox_feed_the_repair() -> None:
     assert "page-error" in second and "missingHelper" in second
 
 
+def test_no_browser_means_static_checks_and_a_warning_not_an_exception() -> None:
+    from sandbox import BrowserPool
+
+    async def go():
+        async with BrowserPool(size=1, browser="/nonexistent/chromium") as pool:
+            req = GenerationRequest("A 2-second title card for 'Frame by Frame'")
+            return await generate_composition(req, settings=model_settings("offline", None), pool=pool)
+
+    result = asyncio.run(go())
+    assert result.ok, result.findings
+    assert [(f.code, f.severity) for f in result.findings] == [("runtime-unavailable", "warning")]
+
+
 def test_offline_provider_composes_from_the_request_fields() -> None:
     settings = model_settings("offline", None, brand_colors="#ff6a00")
     req = GenerationRequest("A title card for 'Frame by Frame', episode 42", duration=2, aspect="9:16")

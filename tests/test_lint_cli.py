@@ -98,6 +98,17 @@ def test_runtime_findings_come_through(tmp_path: Path) -> None:
     assert [f["code"] for f in json.loads(result.stdout)["findings"]] == ["frames-static"]
 
 
+def test_a_timer_under_a_hidden_name_is_a_runtime_error(tmp_path: Path) -> None:
+    hidden = "const w = window; w[['set', 'Time', 'out'].join('')](() => render(1), 100);"
+    page = write(tmp_path, GOOD.replace("render(0);", f"render(0);\n{hidden}"))
+    assert lint(str(page), "--no-runtime").returncode == 0  # no reading of the text can see it
+    result = lint(str(page), "--json")
+    assert result.returncode == 1
+    (f,) = json.loads(result.stdout)["findings"]
+    assert (f["code"], f["severity"], f["line"]) == ("runtime-timer", "error", 10)
+    assert "`setTimeout` while loading" in f["message"]
+
+
 def test_no_browser_still_reports_static_results(tmp_path: Path) -> None:
     result = lint(
         str(write(tmp_path, GOOD)), "--json", env={"SEEKREEL_BROWSER": str(tmp_path / "no-browser")}

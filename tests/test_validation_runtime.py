@@ -7,7 +7,7 @@ import re
 import pytest
 
 from sandbox import BrowserPool
-from service.validation import ValidationLimits, validate
+from service.validation import ValidationLimits, validate, validate_static
 from service.validation.runtime import sample_times
 
 LIMITS = ValidationLimits(seek_timeout=1.0, load_timeout=10.0, runtime_timeout=60.0)
@@ -110,6 +110,75 @@ def test_no_browser_is_a_warning_not_a_crash(run) -> None:
     report = run(scenario())
     (f,) = report.findings
     assert f.code == "runtime-unavailable" and f.severity == "warning" and report.ok
+
+
+HIDDEN_TIMERS = {
+    "joined name": ("setTimeout", "const w = window; w[['set', 'Time', 'out'].join('')](() => {}, 10);"),
+    "name from an array": (
+        "setInterval",
+        "const p = ['set', 'Interval']; window[p[0] + p[1]](() => {}, 100);",
+    ),
+    "reflect apply": (
+        "requestAnimationFrame",
+        "Reflect.apply(window[['request', 'Animation', 'Frame'].join('')], window, [() => {}]);",
+    ),
+    "function call": (
+        "setTimeout",
+        "const f = window[['set', 'Timeout'].join('')]; Function.prototype.call.call(f, window, () => {}, 0);",
+    ),
+    "alias in an object": (
+        "setInterval",
+        "const clock = { tick: globalThis[String.fromCharCode(115) + 'etInterval'] }; clock.tick(() => {}, 50);",
+    ),
+    "base64 name": ("requestAnimationFrame", "self[atob('cmVxdWVzdEFuaW1hdGlvbkZyYW1l')](() => {});"),
+}
+
+
+def test_plain_timers_are_static_findings_and_hidden_ones_are_not() -> None:
+    assert [f.code for f in validate_static(page(MOVING, extra="setTimeout(() => {}, 10);")).findings] == [
+        "timer-call"
+    ]
+    for spelling, (_, call) in HIDDEN_TIMERS.items():
+        assert validate_static(page(MOVING, extra=call)).findings == [], spelling
+
+
+def test_timers_reached_under_a_hidden_name_are_caught_when_the_page_runs(run) -> None:
+    pages = {spelling: page(MOVING, extra=call) for spelling, (_, call) in HIDDEN_TIMERS.items()}
+
+    async def scenario():
+        async with BrowserPool(1) as pool:
+            return {
+                spelling: await validate(html, limits=LIMITS, pool=pool) for spelling, html in pages.items()
+            }
+
+    for spelling, report in run(scenario()).items():
+        name, call = HIDDEN_TIMERS[spelling]
+        (f,) = report.findings
+        assert (f.code, f.severity) == ("runtime-timer", "error"), spelling
+        assert f"`{name}` while loading," in f.message, (spelling, f.message)
+        assert f.line == pages[spelling][: pages[spelling].index(call)].count("\n") + 1, spelling
+
+
+def test_a_hidden_timer_in_the_seek_handler_names_the_sample_times(run) -> None:
+    html = page("if (t > 0.5) window[`set${'Timeout'}`](() => {}, 0);\n  " + MOVING)
+    (f,) = run(validate(html, limits=LIMITS)).findings
+    assert f.code == "runtime-timer"
+    assert "`setTimeout` at t=1, 1.4, 1.9 s," in f.message and "while loading" not in f.message
+    assert f.line == html[: html.index("window[`set")].count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    "animation",
+    [
+        "box.style.animation = 'slide 2s linear both';",
+        "box.animate([{ left: '0px' }, { left: '600px' }], { duration: 2000, fill: 'both' });",
+    ],
+    ids=["css", "web-animations"],
+)
+def test_animations_the_renderer_drives_are_not_timers(animation: str, run) -> None:
+    html = page("", extra=animation).replace("</style>", "@keyframes slide { to { left: 600px } }</style>")
+    report = run(validate(html, limits=LIMITS))
+    assert report.ok and report.findings == []
 
 
 def test_the_whole_check_has_a_budget(run) -> None:

@@ -7,8 +7,6 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sandbox import BrowserUnavailable
-
 from ..generation.loop import (
     GenerationRequest,
     GenerationResult,
@@ -120,16 +118,8 @@ def generation_summary(result: GenerationResult) -> dict[str, Any]:
 
 
 async def check_html(svc: Services, html: str, variables: dict[str, Any]) -> list[dict[str, Any]]:
-    """Validator findings for a person's HTML: runtime checks too, static only when no browser can run."""
-    try:
-        async with svc.previews:
-            report = await validate(html, variables=variables, runtime=True, pool=svc.jobs.pool)
-    except BrowserUnavailable as exc:
-        report = await validate(html, variables=variables, runtime=False)
-        note = {
-            "code": "runtime-checks-skipped",
-            "severity": "warning",
-            "message": f"only static checks ran: {exc}",
-        }
-        return [*(f.to_dict() for f in report.findings), note]
+    """Validator findings for a person's HTML, runtime checks included (a `runtime-unavailable`
+    warning when no browser can run)."""
+    async with svc.previews:
+        report = await validate(html, variables=variables, runtime=True, pool=svc.jobs.pool)
     return [f.to_dict() for f in report.findings]

@@ -4,9 +4,10 @@ A model writes a document; we extract it from the answer and validate it (static
 in the sandbox when `runtime`). On findings the model is shown its document and the
 findings and asked for the whole corrected document, up to `max_attempts` times. Bad
 model output never raises: it ends as `ok=False` with every attempt's findings and the
-last document. What does raise: a bad request (`InvalidRequest`), a provider that cannot
-answer at all (`ProviderError`: no key, 401, unknown model, unreachable), and a machine
-with no usable browser (`BrowserUnavailable`).
+last document. What does raise: a bad request (`InvalidRequest`) and a provider that cannot
+answer at all (`ProviderError`: no key, 401, unknown model, unreachable). A machine with no
+usable browser does not: the validator says so in a `runtime-unavailable` warning and the
+loop goes on with the static checks.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from sandbox.composition import CANONICAL_SIZES, MAX_FPS, PLACEHOLDER_RE, root_attributes
-from sandbox.errors import BrowserUnavailable
 from service.validation import Finding, ValidationLimits, validate
 
 from .brand import Brand
@@ -284,8 +284,6 @@ class _Session:
                 runtime=self.runtime,
                 pool=self.pool,
             )
-        except BrowserUnavailable:
-            raise
         except Exception as exc:  # a validator failure on odd model output must not end the loop
             log.exception("validation failed")
             message = f"the document could not be checked: {type(exc).__name__}: {exc}"

@@ -48,7 +48,8 @@ async def validate(
     pool: BrowserPool | None = None,
 ) -> ValidationReport:
     """Static checks, then (when they found no error and `runtime`) the sandbox checks. Never raises
-    for a bad page: every problem, the renderer's included, is a finding."""
+    for a bad page: every problem, the renderer's included, is a finding (no browser at all is a
+    `runtime-unavailable` warning)."""
     limits = limits or ValidationLimits.from_settings()
     report = validate_static(html, variables=variables, limits=limits)
     if runtime and report.ok:

@@ -48,6 +48,7 @@ CODES: dict[str, Severity] = {
     "page-crashed": "error",
     "runtime-timeout": "error",
     "frames-static": "error",
+    "runtime-timer": "error",
     "runtime-failed": "error",
     "runtime-unavailable": "warning",
 }

@@ -23,6 +23,7 @@ from sandbox import (
     RenderOptions,
     RenderTimeout,
     SeekTimeout,
+    TimerCall,
     parse_composition,
     probe_page,
 )
@@ -86,10 +87,11 @@ def findings_from_probe(result: ProbeResult, times: list[float], limits: Validat
                 int(m.group(1)) if m else None,
             )
         )
+    out.extend(_timer_findings(result.timer_calls))
     if result.timed_out_at is not None:
         out.append(_seek_timeout(result.timed_out_at, limits))
     elif len(times) > 1 and len(result.frame_digests) == len(times) and len(set(result.frame_digests)) == 1:
-        sampled = ", ".join(f"{t:.2f}".rstrip("0").rstrip(".") for t in times)
+        sampled = ", ".join(_seconds(t) for t in times)
         out.append(
             finding(
                 "frames-static",
@@ -98,6 +100,32 @@ def findings_from_probe(result: ProbeResult, times: list[float], limits: Validat
             )
         )
     return out
+
+
+def _timer_findings(calls: list[TimerCall]) -> list[Finding]:
+    """One `runtime-timer` per timer the page called: the static check could not see its name."""
+    by_name: dict[str, list[TimerCall]] = {}
+    for call in calls:
+        by_name.setdefault(call.name, []).append(call)
+    out: list[Finding] = []
+    for name, seen in by_name.items():
+        load = ["while loading"] if any(c.time is None for c in seen) else []
+        seeks = [_seconds(c.time) for c in seen if c.time is not None]
+        when = " and ".join(load + ([f"at t={', '.join(seeks)} s"] if seeks else []))
+        out.append(
+            finding(
+                "runtime-timer",
+                f"the script calls `{name}` {when}, under a name it does not spell out; a timer "
+                "schedules work on the wall clock, so frames would depend on timing: draw each frame "
+                "from the time in the hf-seek event (e.detail.time) instead",
+                next((c.line for c in seen if c.line is not None), None),
+            )
+        )
+    return out
+
+
+def _seconds(t: float) -> str:
+    return f"{t:.2f}".rstrip("0").rstrip(".")
 
 
 def sample_times(duration: float, fps: float, count: int) -> list[float]:
