@@ -19,6 +19,8 @@ from pydantic import AliasChoices
 from service_helpers import make_settings
 from starlette.routing import Route
 
+from sandbox import CANONICAL_SIZES
+from sandbox.fonts import ALIASES, FAMILIES
 from service.api.app import create_app
 from service.cli import app as cli_app
 from service.settings import Settings
@@ -89,7 +91,7 @@ def test_nothing_points_at_a_design_document_outside_the_repository() -> None:
 
 @pytest.mark.parametrize("path", [ROOT / "README.md", *DOC_FILES], ids=lambda p: p.name)
 def test_every_link_between_documents_resolves(path: Path) -> None:
-    broken = []
+    broken: list[str] = []
     for line in prose_lines(path):
         for target in re.findall(r"\]\(([^)\s]+)\)", line):
             if re.match(r"[a-z]+:", target):
@@ -108,6 +110,40 @@ def test_the_docs_index_lists_every_document() -> None:
     linked = set(re.findall(r"\]\(([\w-]+\.md)\)", index))
     missing = sorted(p.name for p in DOC_FILES if p.name != "index.md" and p.name not in linked)
     assert not missing, f"add these to docs/index.md: {missing}"
+
+
+def test_the_readme_starts_with_the_two_commands() -> None:
+    first_block = (ROOT / "README.md").read_text(encoding="utf-8").split("```")[1]
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines()[1:] if line.strip()]
+    assert commands == ["make demo", "make test"]
+
+
+# ---- the composition contract ---------------------------------------------------------------
+
+
+def composition_section(title: str) -> list[str]:
+    lines = list(prose_lines(DOCS / "composition.md"))
+    start = lines.index(f"## {title}")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return lines[start:end]
+
+
+def test_the_layout_sizes_are_the_renderers() -> None:
+    documented: dict[str, tuple[int, ...]] = {}
+    for row in table_rows(composition_section("Layout size and output size")):
+        aspect = first_code(row[0])
+        if aspect and re.fullmatch(r"\d+:\d+", aspect):
+            documented[aspect] = tuple(int(n) for n in re.findall(r"\d+", row[1]))
+    assert documented == CANONICAL_SIZES
+
+
+def test_the_fonts_are_the_bundled_ones() -> None:
+    section = composition_section("Fonts")
+    text = "\n".join(section)
+    named = {" ".join(name.split()) for name in re.findall(r"\*\*([^*]+)\*\*", text)}
+    assert named == {f.name for f in FAMILIES}
+    documented = {name: row[1] for row in table_rows(section) for name in re.findall(r"`([^`]+)`", row[0])}
+    assert documented == {name: targets[0] for name, targets in ALIASES.items()}
 
 
 # ---- settings -------------------------------------------------------------------------------
@@ -153,7 +189,7 @@ def default_matches(cell: str, default: object) -> bool:
 
 def test_every_setting_is_documented_with_its_default() -> None:
     documented = documented_settings()
-    problems = []
+    problems: list[str] = []
     for name, field in Settings.model_fields.items():
         names = frozenset(env_names(name))
         default = field.get_default(call_default_factory=True)
@@ -211,6 +247,7 @@ def shown_default(default: object) -> str | None:
     return str(default)
 
 
+# An app with several commands is a group; get_command is typed as returning any command.
 COMMANDS = typer.main.get_command(cli_app).commands  # type: ignore[attr-defined]
 
 
@@ -227,7 +264,7 @@ def test_every_option_of_a_command_is_documented(name: str) -> None:
     heading, rows, text = cli_sections()[name]
     cells = option_cells(rows)
     params = COMMANDS[name].params
-    problems = []
+    problems: list[str] = []
     for p in params:
         if p.param_type_name == "argument":
             if p.name.upper() not in heading:
