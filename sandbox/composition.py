@@ -1,4 +1,4 @@
-"""The composition contract (DESIGN §1): root attributes, layout size, frame timing, variables.
+"""The composition contract (docs/composition.md): root attributes, layout size, frame timing, variables.
 
 Parsing here is deliberately small and regex-based on the root `<html>` tag: the renderer
 must not depend on the validator's full parser, and the root tag is all it needs.

@@ -1,6 +1,8 @@
 """Settings from the environment (`SEEKREEL_*`, plus the providers' own key variables).
 
 One `Settings` object is built per process (`get_settings()`); tests build their own.
+Every field is listed, with its default, in docs/settings.md (tests/test_docs.py keeps the
+two in step); its docstring becomes the field's description.
 """
 
 from __future__ import annotations
@@ -13,26 +15,35 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SEEKREEL_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SEEKREEL_", extra="ignore", use_attribute_docstrings=True)
 
     # Generation
     provider: str = "offline"
+    """Model provider when a request names none: offline, openai, anthropic or openai-compatible."""
     model: str | None = None
+    """Model name when a request names none; None → the provider's own default."""
     max_attempts: int = 3
+    """Write-and-repair rounds before a generation gives up with its findings."""
     provider_timeout: float = 120.0
+    """Seconds one model request may take before it counts as failed (and is retried)."""
     provider_retries: int = 3
+    """Retries of a model request after a timeout, a lost connection, 408/409/429 or a 5xx."""
     openai_api_key: str | None = Field(
         None, validation_alias=AliasChoices("SEEKREEL_OPENAI_API_KEY", "OPENAI_API_KEY")
     )
+    """Key for the openai provider (optional for openai-compatible servers)."""
     openai_base_url: str | None = Field(
         None, validation_alias=AliasChoices("SEEKREEL_OPENAI_BASE_URL", "OPENAI_BASE_URL")
     )
+    """Server of the openai-compatible provider (Ollama, llama.cpp, vLLM), or a proxy for openai."""
     anthropic_api_key: str | None = Field(
         None, validation_alias=AliasChoices("SEEKREEL_ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY")
     )
+    """Key for the anthropic provider."""
     anthropic_base_url: str | None = Field(
         None, validation_alias=AliasChoices("SEEKREEL_ANTHROPIC_BASE_URL", "ANTHROPIC_BASE_URL")
     )
+    """Another address for the Anthropic API (a proxy); None → the SDK's default."""
     brand_colors: str | None = None
     """Comma-separated brand colours, e.g. '#ff6a00,#111827' — passed into prompts."""
     brand_fonts: str | None = None
@@ -42,21 +53,29 @@ class Settings(BaseSettings):
 
     # Rendering
     workers: int | None = None
+    """Capture workers (browsers) of `seekreel generate`; None → one per core, at most 4."""
     seek_timeout: float = 10.0
+    """Seconds one frame's seek (hf-seek listeners and their waitUntil promises) may take."""
     render_timeout: float = 900.0
+    """Seconds a whole render may take."""
     max_duration: float = 120.0
+    """Longest video in seconds that is generated, validated or accepted over HTTP."""
     default_duration: float = 6.0
+    """Length a model is asked for when neither the request nor the prompt gives one."""
 
     # Service
     data_dir: Path = Path.home() / ".local/share/seekreel"
+    """Where the service keeps its SQLite database and rendered videos."""
 
     # Slack bot (service/slack): enabled when the signing secret is set
     slack_signing_secret: str | None = Field(
         None, validation_alias=AliasChoices("SEEKREEL_SLACK_SIGNING_SECRET", "SLACK_SIGNING_SECRET")
     )
+    """Verifies that requests come from Slack; setting it mounts the Slack bot's routes."""
     slack_bot_token: str | None = Field(
         None, validation_alias=AliasChoices("SEEKREEL_SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN")
     )
+    """The bot's `xoxb-` token, used to post messages and upload videos."""
     slack_api_url: str | None = Field(
         None, validation_alias=AliasChoices("SEEKREEL_SLACK_API_URL", "SLACK_API_URL")
     )
@@ -64,12 +83,15 @@ class Settings(BaseSettings):
     slack_resolution: str | None = "720p"
     """Output size of videos rendered for Slack (kept modest: they are watched inline)."""
     slack_fps: float | None = None
+    """Frame rate of videos rendered for Slack; None → the composition's own."""
     public_base_url: str | None = None
     """Where people reach this service (e.g. https://seekreel.example.org); enables "Open in editor" links."""
 
     # HTTP service (service/api, service/jobs)
     host: str = "127.0.0.1"
+    """Address `seekreel serve` listens on when --host is not given."""
     port: int = 8000
+    """Port `seekreel serve` listens on when --port is not given."""
     database_url: str | None = None
     """SQLAlchemy URL (e.g. postgresql+psycopg://…); None → SQLite at <data_dir>/seekreel.db."""
     api_keys: str | None = None
@@ -79,6 +101,7 @@ class Settings(BaseSettings):
     token_secret: str | None = None
     """Signs OAuth2 access tokens; None → a random secret per process (tokens end with the process)."""
     token_ttl: int = 3600
+    """Seconds an OAuth2 access token stays valid (at least 60)."""
     allow_open: bool = False
     """Serve on a non-loopback address with no keys configured (otherwise `serve` refuses)."""
     render_concurrency: int = 2
@@ -88,8 +111,11 @@ class Settings(BaseSettings):
     job_workers: int = 1
     """Capture workers per job (a job's parallel browsers); keep low when several jobs run at once."""
     max_body_bytes: int = 10 * 1024 * 1024
+    """Largest HTTP request body; beyond it the answer is 413."""
     max_prompt_chars: int = 4000
+    """Longest prompt or revise instruction over HTTP, in characters."""
     max_html_bytes: int = 2 * 1024 * 1024
+    """Largest HTML (UTF-8 bytes) a render or draft request may carry."""
     max_output_pixels: int = 1920 * 1080
     """Largest output picture (width × height) a request may ask for."""
     video_retention_hours: float = 24 * 7
@@ -97,7 +123,7 @@ class Settings(BaseSettings):
 
     # Validation (service/validation)
     validation_max_bytes: int = 50_000
-    """Largest composition (UTF-8 bytes) the validator passes (DESIGN §2)."""
+    """Largest composition (UTF-8 bytes) the validator passes."""
     validation_max_elements: int = 2_000
     """Most elements a composition may have."""
     validation_seek_timeout: float = 5.0

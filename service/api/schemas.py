@@ -49,7 +49,7 @@ class RenderSettings(_Strict):
 
 
 class RenderRequest(RenderSettings):
-    html: str = Field(description="A composition (see DESIGN §1): one self-contained HTML document.")
+    html: str = Field(description="A composition (docs/composition.md): one self-contained HTML document.")
 
     model_config = ConfigDict(
         json_schema_extra={

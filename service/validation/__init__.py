@@ -1,4 +1,4 @@
-"""The validator (DESIGN §2): static checks of a composition, then runtime checks in the sandbox.
+"""The validator (docs/validation.md): static checks of a composition, then runtime checks in the sandbox.
 
     report = validate_static(html)                       # no browser
     report = await validate(html, variables=…, pool=…)   # static, then runtime when static passed

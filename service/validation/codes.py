@@ -13,7 +13,7 @@ CODES: dict[str, Severity] = {
     "too-large": "error",
     "missing-doctype": "error",
     "too-many-elements": "error",
-    # The root element (DESIGN §1)
+    # The root element (docs/composition.md)
     "missing-root": "error",
     "missing-duration": "error",
     "invalid-duration": "error",

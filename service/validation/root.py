@@ -1,4 +1,4 @@
-"""The root element's contract (DESIGN §1): duration, aspect, frame rate and layout size.
+"""The root element's contract (docs/composition.md): duration, aspect, frame rate and layout size.
 
 The rules mirror sandbox.composition (the renderer is the final judge, and `static`
 asks it too), but each problem gets its own code, line and fix.

@@ -1,4 +1,4 @@
-"""The static half of validation (DESIGN §2): everything that can be judged without a browser.
+"""The static half of validation (docs/validation.md): everything that can be judged without a browser.
 
 One pass over the parsed document gathers what each check needs — the root element, the
 scripts (with inline handlers and javascript: URLs), the stylesheets, every URL-bearing

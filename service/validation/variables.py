@@ -1,4 +1,4 @@
-"""`{{$NAME}}` placeholders and the hf-variables defaults block (DESIGN §1).
+"""`{{$NAME}}` placeholders and the hf-variables defaults block (docs/composition.md#variables).
 
 A placeholder without a value is an error (the renderer refuses it rather than render a
 blank); spellings that are not placeholders at all (`{{ $title }}`) would show up
