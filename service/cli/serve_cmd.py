@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
 import webbrowser
@@ -24,6 +25,30 @@ def is_loopback(host: str) -> bool:
     except OSError:
         return False
     return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port, or a one-line error naming what is in the way."""
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        hint = (
+            " (another program is using it; pick another with --port)"
+            if exc.errno == errno.EADDRINUSE
+            else ""
+        )
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}")
+    sock.set_inheritable(True)
+    return sock
 
 
 @app.command()
@@ -58,6 +83,9 @@ def serve(
             "Set SEEKREEL_API_KEYS (or SEEKREEL_OAUTH_CLIENTS), or pass --open / SEEKREEL_ALLOW_OPEN=1 "
             "to run open on purpose"
         )
+    # Bind before anything else starts, so a port in use is one line here rather than
+    # uvicorn's log lines and its own exit status.
+    listening_socket = bind_socket(host, port)
     if not auth.enabled and not is_loopback(host):
         err_console.print(
             f"[yellow]warning:[/] serving on {host} with no API keys (open access)", soft_wrap=True
@@ -73,7 +101,5 @@ def serve(
     )
     if browser:
         webbrowser.open(url)
-    try:
-        uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=True)
-    except OSError as exc:
-        fail(f"cannot listen on {host}:{port}: {exc}")
+    server = uvicorn.Server(uvicorn.Config(application, log_level="info", proxy_headers=True))
+    server.run(sockets=[listening_socket])
