@@ -145,10 +145,10 @@ class Settings(BaseSettings):
     """Pexels API base URL (photos under /v1, videos under /videos; tests point it at a fake)."""
     pexels_media: Literal["photos", "videos"] = "photos"
     """Whether Pexels is searched for photos or for short videos."""
-    openai_image_model: str = "gpt-image-1"
+    openai_image_model: str = "gpt-image-2"
     """OpenAI Images model for `ai` backgrounds (uses the OpenAI key and base URL above)."""
     openai_image_size: str | None = None
-    """Size asked of the Images API; None → by the storyboard's aspect (1536x1024, 1024x1536, 1024x1024)."""
+    """Size asked of the Images API (WIDTHxHEIGHT); None → by the storyboard's aspect, e.g. 1536x864 for 16:9."""
 
 
 @lru_cache(maxsize=1)

@@ -196,6 +196,8 @@ def test_loopback_in_every_spelling_is_refused_without_a_connection(run, canary:
     for url in vectors:
         with pytest.raises(FetchRefused, match="only public addresses"):
             run(fetch_url(url, settings=Settings()))
+    with pytest.raises(FetchRefused, match="not a valid URL"):
+        run(fetch_url(f"http://0177.0.0.1:{port}/", settings=Settings()))  # dotted octal
     assert canary.wait_quiet(0.2) == []
 
 

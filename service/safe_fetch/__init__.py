@@ -14,13 +14,22 @@ from .addresses import IPAddress, refusal_reason
 from .destination import Resolver, system_resolver
 from .errors import FetchError, FetchFailed, FetchRefused
 from .fetch import MAX_REDIRECTS, Fetched, fetch_url
-from .sniff import AUDIO_TYPES, IMAGE_TYPES, MEDIA_TYPES, VIDEO_TYPES, sniff_media_type
+from .sniff import (
+    AUDIO_TYPES,
+    IMAGE_TYPES,
+    MEDIA_TYPES,
+    SNIFF_BYTES,
+    VIDEO_TYPES,
+    accepted_media_type,
+    sniff_media_type,
+)
 
 __all__ = [
     "AUDIO_TYPES",
     "IMAGE_TYPES",
     "MAX_REDIRECTS",
     "MEDIA_TYPES",
+    "SNIFF_BYTES",
     "VIDEO_TYPES",
     "FetchError",
     "FetchFailed",
@@ -28,6 +37,7 @@ __all__ = [
     "Fetched",
     "IPAddress",
     "Resolver",
+    "accepted_media_type",
     "fetch_url",
     "refusal_reason",
     "sniff_media_type",

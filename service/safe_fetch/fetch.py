@@ -22,7 +22,7 @@ from service.settings import Settings
 
 from .destination import Resolver, checked_address, parse_allowed_hosts, parse_url, system_resolver
 from .errors import FetchError, FetchFailed, FetchRefused
-from .sniff import MEDIA_TYPES, SNIFF_BYTES, sniff_media_type
+from .sniff import MEDIA_TYPES, SNIFF_BYTES, accepted_media_type
 
 MAX_REDIRECTS = 5
 USER_AGENT = "seekreel (media fetcher)"
@@ -130,12 +130,10 @@ async def _read_capped(
 
 
 def _accepted_type(head: bytes, url: str, accept: Collection[str]) -> str:
-    sniffed = sniff_media_type(head)
-    if sniffed not in accept:
-        kinds = " or ".join(sorted({t.split("/")[0] for t in accept}))
-        found = f"it is {sniffed}" if sniffed else "its bytes are no known media format"
-        raise FetchRefused(f"{url}: not an accepted {kinds} file ({found})")
-    return sniffed
+    try:
+        return accepted_media_type(head, accept)
+    except FetchRefused as exc:
+        raise FetchRefused(f"{url}: {exc}") from exc
 
 
 @functools.cache

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from .errors import FetchRefused
+
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime", "video/webm", "video/x-matroska"})
 AUDIO_TYPES = frozenset({"audio/mpeg", "audio/aac", "audio/wav", "audio/ogg", "audio/flac", "audio/mp4"})
@@ -51,3 +55,13 @@ def sniff_media_type(head: bytes) -> str | None:
         if head[1] & 0xE0 == 0xE0 and head[1] & 0x06:  # MPEG audio frame sync, layer I–III
             return "audio/mpeg"
     return None
+
+
+def accepted_media_type(head: bytes, accept: Collection[str]) -> str:
+    """The type `head` starts like if it is in `accept`; else FetchRefused saying what it is instead."""
+    sniffed = sniff_media_type(head)
+    if sniffed is None or sniffed not in accept:
+        kinds = " or ".join(sorted({t.split("/")[0] for t in accept}))
+        found = f"it is {sniffed}" if sniffed else "its bytes are no known media format"
+        raise FetchRefused(f"not an accepted {kinds} file ({found})")
+    return sniffed
