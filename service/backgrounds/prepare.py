@@ -50,7 +50,7 @@ async def prepare_background(
     """
     scene = scene_label or f"scene {scene_index + 1}"
     assets_dir.mkdir(parents=True, exist_ok=True)
-    show = _Shower(spec, scene, scene_index, duration, assets_dir, settings)
+    show = _SceneDecoder(spec, scene, scene_index, duration, assets_dir, settings)
     if spec.src is not None:
         try:
             source = await load_source(spec.src, base_dir=base_dir, settings=settings)
@@ -75,7 +75,7 @@ async def prepare_background(
 
 
 async def _searched(
-    query: str, show: _Shower, scene_index: int, palette: Sequence[str], aspect: str, settings: Settings
+    query: str, show: _SceneDecoder, scene_index: int, palette: Sequence[str], aspect: str, settings: Settings
 ) -> PreparedBackground:
     """The first search result that loads and decodes; else the fallback, with every provider's reason."""
     reasons: list[str] = []
@@ -100,7 +100,7 @@ async def _load_candidate(found: Candidate, settings: Settings) -> Source:
     return await load_source(found.url, base_dir=None, settings=settings)
 
 
-class _Shower:
+class _SceneDecoder:
     """Decodes a source for one scene (in a worker thread) into a PreparedBackground."""
 
     def __init__(
