@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from sandbox import RenderOptions
 
 
 class Settings(BaseSettings):
@@ -44,7 +47,8 @@ class Settings(BaseSettings):
     workers: int | None = None
     seek_timeout: float = 10.0
     render_timeout: float = 900.0
-    max_duration: float = 120.0
+    max_duration: float = Field(default=120.0, gt=0)
+    """Longest video, in seconds, that the validator, the CLI, the API and the Slack bot accept."""
     default_duration: float = 6.0
 
     # Service
@@ -102,6 +106,18 @@ class Settings(BaseSettings):
     """Most elements a composition may have."""
     validation_seek_timeout: float = 5.0
     """Budget of each sample seek in the validator's runtime check."""
+
+    def render_options(self, **chosen: Any) -> RenderOptions:
+        """RenderOptions held to these settings (duration limit, timeouts, workers); `chosen` are the
+        caller's choices (fps, resolution, workers, …), where None means "not chosen"."""
+        options: dict[str, Any] = {
+            "workers": self.workers,
+            "seek_timeout": self.seek_timeout,
+            "render_timeout": self.render_timeout,
+            "max_duration": self.max_duration,
+        }
+        options.update({name: value for name, value in chosen.items() if value is not None})
+        return RenderOptions(**options)
 
 
 @lru_cache(maxsize=1)
