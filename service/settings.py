@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from sandbox import RenderOptions
 
 
 class Settings(BaseSettings):
@@ -58,9 +60,8 @@ class Settings(BaseSettings):
     seek_timeout: float = 10.0
     """Seconds one frame's seek (hf-seek listeners and their waitUntil promises) may take."""
     render_timeout: float = 900.0
-    """Seconds a whole render may take."""
-    max_duration: float = 120.0
-    """Longest video in seconds that is generated, validated or accepted over HTTP."""
+    max_duration: float = Field(default=120.0, gt=0)
+    """Longest video, in seconds, that the validator, the CLI, the API and the Slack bot accept."""
     default_duration: float = 6.0
     """Length a model is asked for when neither the request nor the prompt gives one."""
 
@@ -175,6 +176,18 @@ class Settings(BaseSettings):
     """OpenAI Images model for `ai` backgrounds (uses the OpenAI key and base URL above)."""
     openai_image_size: str | None = None
     """Size asked of the Images API (WIDTHxHEIGHT); None → by the storyboard's aspect, e.g. 1536x864 for 16:9."""
+
+    def render_options(self, **chosen: Any) -> RenderOptions:
+        """RenderOptions held to these settings (duration limit, timeouts, workers); `chosen` are the
+        caller's choices (fps, resolution, workers, …), where None means "not chosen"."""
+        options: dict[str, Any] = {
+            "workers": self.workers,
+            "seek_timeout": self.seek_timeout,
+            "render_timeout": self.render_timeout,
+            "max_duration": self.max_duration,
+        }
+        options.update({name: value for name, value in chosen.items() if value is not None})
+        return RenderOptions(**options)
 
 
 @lru_cache(maxsize=1)

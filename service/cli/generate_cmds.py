@@ -14,9 +14,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sandbox import BrowserPool, CompositionError, RenderError, RenderOptions, RenderResult, render_to_file
-from sandbox.composition import CANONICAL_SIZES
-from sandbox.render_options import output_size
+from sandbox import (
+    ASPECTS,
+    CANONICAL_SIZES,
+    DEFAULT_FPS,
+    BrowserPool,
+    CompositionError,
+    RenderError,
+    RenderOptions,
+    RenderResult,
+    is_aspect,
+    output_size,
+    render_to_file,
+)
 
 from ..generation.loop import GenerationEvent, GenerationRequest, GenerationResult, InvalidRequest
 from ..generation.loop import generate_composition as run_generation
@@ -25,7 +35,7 @@ from ..settings import Settings, get_settings
 from .app import app, err_console, fail
 from .inputs import read_variables
 from .progress import frame_progress
-from .render_cmds import Quality, VarOpt, write_atomically
+from .render_cmds import QualityOpt, VarOpt, write_atomically
 
 console = Console(highlight=False)
 T = TypeVar("T")
@@ -44,8 +54,8 @@ BaseUrlOpt = Annotated[
     str | None, typer.Option("--base-url", help="Server URL for openai-compatible (Ollama, llama.cpp, vLLM).")
 ]
 DurationOpt = Annotated[float | None, typer.Option(help="Seconds (default: from the prompt, else 6).")]
-AspectOpt = Annotated[str | None, typer.Option(help="16:9, 9:16, 1:1 or 4:5 (default: from the prompt).")]
-FpsOpt = Annotated[float | None, typer.Option(help="Frames per second (default 30).")]
+AspectOpt = Annotated[str | None, typer.Option(help=f"{', '.join(ASPECTS)} (default: from the prompt).")]
+FpsOpt = Annotated[float | None, typer.Option(help=f"Frames per second (default {DEFAULT_FPS:g}).")]
 AttemptsOpt = Annotated[
     int | None, typer.Option("--max-attempts", min=1, max=10, help="Write/repair rounds (default 3).")
 ]
@@ -114,7 +124,7 @@ def generate(
         Path | None, typer.Option("--draft-out", help="Also keep the validated HTML here.")
     ] = None,
     resolution: Annotated[str | None, typer.Option(help="720p, 1080p, … or WxH; scales the picture.")] = None,
-    quality: Annotated[Quality, typer.Option(help="Encoder quality preset.")] = Quality.standard,
+    quality: QualityOpt = "standard",
     workers: Annotated[
         int | None, typer.Option(min=1, max=16, help="Parallel browsers (default: by cores).")
     ] = None,
@@ -126,15 +136,12 @@ def generate(
     if draft_out is not None:
         _check_output(draft_out)
     _check_resolution(resolution, aspect)
-    options = RenderOptions(
+    options = ask.settings.render_options(
         fps=fps,
         resolution=resolution,
-        quality=quality.value,
-        workers=workers or ask.settings.workers,
+        quality=quality,
+        workers=workers,
         variables=dict(ask.request.variables or {}),
-        seek_timeout=ask.settings.seek_timeout,
-        render_timeout=ask.settings.render_timeout,
-        max_duration=ask.settings.max_duration,
     )
     result = _run(_generate(ask, output, draft_out, options, quiet=quiet))
     if not quiet:
@@ -164,8 +171,8 @@ def _ask(
     max_attempts: int | None,
 ) -> _Ask:
     settings = get_settings()
-    if aspect is not None and aspect not in CANONICAL_SIZES:
-        fail(f"--aspect {aspect!r} is not supported: use one of {', '.join(CANONICAL_SIZES)}")
+    if aspect is not None and not is_aspect(aspect):
+        fail(f"--aspect {aspect!r} is not supported: use one of {', '.join(ASPECTS)}")
     request = GenerationRequest(
         prompt=prompt,
         duration=duration,
@@ -191,7 +198,7 @@ def _check_resolution(resolution: str | None, aspect: str | None) -> None:
     """Refuse a bad --resolution before spending a model call (the layout is known once aspect is)."""
     if resolution is None:
         return
-    layouts = [CANONICAL_SIZES[aspect]] if aspect else list(CANONICAL_SIZES.values())
+    layouts = [CANONICAL_SIZES[aspect]] if aspect and is_aspect(aspect) else list(CANONICAL_SIZES.values())
     errors: list[str] = []
     for layout in layouts:
         try:

@@ -9,8 +9,7 @@ from importlib.resources import files
 
 import jinja2
 
-from sandbox.composition import CANONICAL_SIZES, DEFAULT_FPS
-from sandbox.fonts import FAMILIES
+from sandbox import CANONICAL_SIZES, DEFAULT_FPS, FAMILIES
 
 from .brand import Brand
 

@@ -17,8 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sandbox import BrowserPool, RenderError, RenderOptions, parse_composition, render_to_file
-from sandbox.render_options import output_size
+from sandbox import BrowserPool, RenderError, RenderOptions, output_size, parse_composition, render_to_file
 
 from ..settings import Settings
 from ..storage import Job, JobStatus, Store
@@ -150,15 +149,11 @@ class JobManager:
     # ---- the in-process API -------------------------------------------------------------
 
     def render_options(self, **overrides: Any) -> RenderOptions:
-        """RenderOptions with this service's limits and timeouts; `overrides` are fps, resolution, …"""
-        base: dict[str, Any] = {
-            "workers": self.settings.job_workers,
-            "seek_timeout": self.settings.seek_timeout,
-            "render_timeout": self.settings.render_timeout,
-            "max_duration": self.settings.max_duration,
-        }
-        base.update({k: v for k, v in overrides.items() if v is not None})
-        return RenderOptions(**base)
+        """RenderOptions with this service's limits and timeouts, and a job's share of workers;
+        `overrides` are fps, resolution, … (None: not chosen)."""
+        chosen = {name: value for name, value in overrides.items() if value is not None}
+        chosen.setdefault("workers", self.settings.job_workers)
+        return self.settings.render_options(**chosen)
 
     async def submit_render(
         self,

@@ -13,8 +13,7 @@ from collections.abc import Iterator, Mapping
 
 from bs4 import BeautifulSoup, Comment, Doctype, ProcessingInstruction, Tag
 
-from sandbox.composition import PLACEHOLDER_RE, declared_variables, parse_composition
-from sandbox.errors import CompositionError
+from sandbox import PLACEHOLDER_RE, CompositionError, declared_variables, parse_composition
 
 from .assets import element_urls, url_finding
 from .codes import finding

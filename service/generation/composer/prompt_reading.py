@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from sandbox import TEXT_FAMILIES
+
 from .catalog import CATALOG, choose_kind
 from .palette import COLOR_WORD_RE, HEX_RE, MOOD_WORDS, RGB_FUNC_RE, expand_hex, named_color
 from .phrases import (
@@ -529,23 +531,26 @@ def _read_mood(facts: PromptFacts) -> None:
         facts.tone = next(mood for _, mood in sorted(hits) if mood in ("dark", "light"))
 
 
-_FONTS: tuple[tuple[str, str], ...] = (
-    (
-        r"\bjetbrains mono\b|\bmonospace\b|\bmono\b|\bcode font\b|\bterminal\b|\btypewriter\b",
-        "JetBrains Mono",
-    ),
-    (r"\bnoto serif\b|(?<!sans[- ])\bserif\b|\bclassic type\b|\beditorial\b", "Noto Serif"),
-    (r"\bnoto sans\b", "Noto Sans"),
-    (r"\binter\b", "Inter"),
+_FONT_WORDS: tuple[tuple[str, str], ...] = (
+    (r"\bmonospace\b|\bmono\b|\bcode font\b|\bterminal\b|\btypewriter\b", "JetBrains Mono"),
+    (r"(?<!sans[- ])\bserif\b|\bclassic type\b|\beditorial\b", "Noto Serif"),
+    (r"\bsans(?:-serif)?\b", "Inter"),
 )
+"""How people describe a typeface without naming one, and the bundled family that fits."""
+
+
+def font_named(text: str) -> str | None:
+    """The bundled text family that words ask for: a family's own name ("Noto Sans Mono"), else a
+    description ("monospace", "a serif", "typewriter"); None when they name no font."""
+    low = text.lower()
+    for family in sorted(TEXT_FAMILIES, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(family.lower())}\b", low):
+            return family
+    return next((family for pattern, family in _FONT_WORDS if re.search(pattern, low)), None)
 
 
 def _read_font(facts: PromptFacts) -> None:
-    low = facts.text.lower()
-    for pattern, family in _FONTS:
-        if re.search(pattern, low):
-            facts.font = family
-            return
+    facts.font = font_named(facts.text)
 
 
 def _read_values(facts: PromptFacts) -> None:
