@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     seek_timeout: float = 10.0
     """Seconds one frame's seek (hf-seek listeners and their waitUntil promises) may take."""
     render_timeout: float = 900.0
+    """Seconds a whole render may take."""
     max_duration: float = Field(default=120.0, gt=0)
     """Longest video, in seconds, that the validator, the CLI, the API and the Slack bot accept."""
     default_duration: float = 6.0
