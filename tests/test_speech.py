@@ -119,7 +119,12 @@ def test_faster_speech_is_shorter(tmp_path: Path) -> None:
 
 def test_openai_voice_through_the_sdk(tmp_path: Path) -> None:
     with FakeOpenAISpeech() as fake:
-        s = settings(tmp_path, openai_api_key=fake.api_key, openai_base_url=fake.base_url)
+        s = settings(
+            tmp_path,
+            openai_api_key=fake.api_key,
+            openai_base_url=fake.base_url,
+            openai_tts_instructions="Speak calmly.",
+        )
         n = speak("First sentence here. The second one is longer!", VoiceSpec("openai", "nova", 1.25), s)
         again = speak("First sentence here. The second one is longer!", VoiceSpec("openai", "nova", 1.25), s)
     assert sorted(fake.inputs) == ["First sentence here.", "The second one is longer!"]  # one request each
@@ -128,6 +133,7 @@ def test_openai_voice_through_the_sdk(tmp_path: Path) -> None:
         assert req.headers["authorization"] == "Bearer sk-test"
         assert req.body["model"] == "gpt-4o-mini-tts" and req.body["voice"] == "nova"
         assert req.body["response_format"] == "pcm" and req.body["speed"] == 1.25
+        assert req.body["instructions"] == "Speak calmly."
     audio, rate = samples(n.path)
     assert rate == FAKE_RATE
     lengths = [samples_for(p.text, seconds_per_char=fake.seconds_per_char, speed=1.25) for p in n.phrases]

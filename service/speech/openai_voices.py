@@ -81,7 +81,6 @@ class OpenAISpeaker(SdkProvider):
         return list(await asyncio.gather(*(one(s) for s in sentences)))
 
     async def _request(self, sentence: str) -> bytes:
-        extra = {"instructions": self.instructions} if self.instructions else {}
         try:
             async with self._client.audio.speech.with_streaming_response.create(
                 model=self.model,
@@ -89,9 +88,9 @@ class OpenAISpeaker(SdkProvider):
                 input=sentence,
                 response_format="pcm",
                 speed=self.speed,
-                **extra,
+                instructions=self.instructions or self._sdk.omit,
             ) as response:
-                data = await response.read()
+                data: bytes = await response.read()
         except self._sdk.OpenAIError as exc:
             raise SpeechError(str(self._error(exc))) from exc
         if len(data) % 2:
