@@ -132,6 +132,21 @@ class Settings(BaseSettings):
     validation_seek_timeout: float = 5.0
     """Budget of each sample seek in the validator's runtime check."""
 
+    # Narration (service/speech): Piper offline, OpenAI TTS hosted
+    tts_cache_dir: Path = Path.home() / ".cache/seekreel/speech"
+    """Synthesised narration, one WAV per (text, voice, settings, engine version); safe to delete."""
+    tts_sentence_pause: float = 0.3
+    """Silence inserted between the sentences of one narration, in seconds."""
+    piper_threads: int = 1
+    """ONNX Runtime threads per Piper synthesis (0 → one per core); output bytes do not depend on it."""
+    openai_tts_model: str = "gpt-4o-mini-tts"
+    """OpenAI speech model for voices of the `openai` provider."""
+    openai_tts_voice: str = "alloy"
+    """OpenAI voice used when a storyboard asks for the `openai` provider without naming a voice."""
+    openai_tts_instructions: str | None = None
+    """Speaking-style instructions sent with each OpenAI request (not supported by tts-1 models)."""
+    openai_tts_concurrency: int = 4
+    """Sentences of one narration synthesised at once by OpenAI."""
     # Fetching user URLs (service/safe_fetch): public addresses only, bounded in time and size
     fetch_allow_hosts: str = ""
     """Comma-separated `host:port` pairs exempt from the public-address rule (intranets, tests); empty → none."""

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +12,7 @@ from rich.table import Table
 
 from sandbox import DEFAULT_FPS, Quality, RenderError, capture_frame, render_to_file, run_checks
 
+from ..files import write_atomically
 from ..settings import get_settings
 from .app import app, fail
 from .inputs import read_composition, read_variables
@@ -137,18 +136,3 @@ def provider_lines() -> list[tuple[str, str]]:
         ("provider: anthropic", "key set" if s.anthropic_api_key else "no ANTHROPIC_API_KEY"),
         ("provider: openai-compatible", s.openai_base_url or "no OPENAI_BASE_URL"),
     ]
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary name beside `path`, then rename: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a written file gets the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
