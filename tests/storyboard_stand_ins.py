@@ -71,8 +71,10 @@ def sine_wav(path: Path, seconds: float, hz: float = 440.0) -> Path:
     return path
 
 
-def speech_stand_in(cache: Path, *, fail_on: str | None = None) -> ModuleType:
-    """`synthesize` gives a tone of SECONDS_PER_WORD per word, one phrase per sentence-ish line;
+def speech_stand_in(
+    cache: Path, *, fail_on: str | None = None, seconds_per_word: float = SECONDS_PER_WORD
+) -> ModuleType:
+    """`synthesize` gives a tone of `seconds_per_word` per word, one phrase per sentence;
     text containing `fail_on` raises SpeechError."""
     cache.mkdir(parents=True, exist_ok=True)
 
@@ -82,7 +84,7 @@ def speech_stand_in(cache: Path, *, fail_on: str | None = None) -> ModuleType:
         sentences = [s.strip() + "." for s in text.split(".") if s.strip()]
         phrases, at = [], 0.0
         for sentence in sentences:
-            seconds = len(sentence.split()) * SECONDS_PER_WORD / voice.speed
+            seconds = len(sentence.split()) * seconds_per_word / voice.speed
             phrases.append(TimedText(round(at, 3), round(at + seconds, 3), sentence))
             at += seconds
         path = sine_wav(cache / f"n{abs(hash(text))}.wav", at)
@@ -168,6 +170,7 @@ class PreparedBackground:
     fit: str = "cover"
     pan_zoom: bool = False
     warnings: list[str] = field(default_factory=list)
+    credit: str | None = None
 
 
 async def fetch_url(url: str, *, settings: Any, max_bytes: int | None = None) -> Any:
@@ -184,6 +187,8 @@ async def prepare_background(
     palette: Sequence[str],
     settings: Any,
     base_dir: Path | None,
+    scene_label: str | None = None,
+    aspect: str = "16:9",
 ) -> PreparedBackground:
     """colour → colour; a local picture → copied in; frames given as 'a.png|b.png' → frames; else a fallback."""
     if spec.color:
@@ -201,14 +206,19 @@ async def prepare_background(
             frame_duration=0.25 if len(names) > 1 else None,
             fit=spec.fit,
             pan_zoom=spec.pan_zoom,
+            credit=f"{spec.src} by the test suite",
         )
-    warning = f"scene {scene_index + 1}: no media search configured; used a colour background"
+    warning = f"{scene_label}: no media search configured; used a colour background"
     return PreparedBackground("color", color=palette[scene_index % len(palette)], warnings=[warning])
 
 
-def stand_in_parts(tmp: Path, *, fail_speech_on: str | None = None) -> Parts:
+def stand_in_parts(
+    tmp: Path, *, fail_speech_on: str | None = None, seconds_per_word: float = SECONDS_PER_WORD
+) -> Parts:
     return Parts(
-        speech=speech_stand_in(tmp / "speech-cache", fail_on=fail_speech_on),
+        speech=speech_stand_in(
+            tmp / "speech-cache", fail_on=fail_speech_on, seconds_per_word=seconds_per_word
+        ),
         captions=_module(
             "captions", Cue=Cue, cues_from_phrases=cues_from_phrases, write_captions=write_captions
         ),

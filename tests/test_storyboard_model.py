@@ -130,6 +130,16 @@ def test_errors_name_the_scene_and_field(change, expected: str) -> None:  # type
     assert any(expected in p for p in found), found
 
 
+def test_a_full_dump_reads_back_as_the_same_storyboard() -> None:
+    board = storyboard_from_data(ISSUE_EXAMPLE, max_narration_seconds=CAP)
+    again = storyboard_from_json(json.dumps(board.model_dump(mode="json")), max_narration_seconds=CAP)
+    assert again == board
+    assert (
+        storyboard_from_data(board.model_dump(mode="json", exclude_none=True), max_narration_seconds=CAP)
+        == board
+    )
+
+
 def test_every_problem_is_reported_and_the_message_counts_them() -> None:
     data = json.loads(json.dumps(ISSUE_EXAMPLE))
     data["scenes"][0]["text"] = ""

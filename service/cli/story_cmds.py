@@ -166,6 +166,8 @@ def story(
         )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    for credit in result.credits:
+        typer.echo(f"credit: {credit}", err=True)
     if not quiet:
         extras = [str(p) for p in (captions_out, html_out, storyboard_out) if p is not None]
         console.print(

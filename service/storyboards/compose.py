@@ -93,7 +93,10 @@ def _background(bg: PreparedBackground, prefix: str) -> dict[str, Any]:
     if bg.kind == "gradient" and bg.css:
         out["css"] = bg.css
     if bg.kind in ("image", "frames") and bg.files:
-        out["f"] = _frame_list([prefix + quote(name) for name in bg.files])
+        files = list(dict.fromkeys(bg.files))  # a repeated frame is one picture shown twice
+        out["f"] = _frame_list([prefix + quote(name) for name in files])
+        if len(files) != len(bg.files):
+            out["seq"] = [files.index(name) for name in bg.files]
         out["fit"] = bg.fit
         if bg.kind == "frames" and bg.frame_duration:
             out["d"] = bg.frame_duration

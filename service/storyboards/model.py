@@ -76,26 +76,29 @@ class AiVisual(_Strict):
     """An image generated for the scene (OpenAI Images)."""
 
     prompt: str | None = Field(
-        None, min_length=1, max_length=1000, description="What to draw; absent → the scene's text."
+        default=None, min_length=1, max_length=1000, description="What to draw; absent → the scene's text."
     )
     style: str | None = Field(
-        None, min_length=1, max_length=200, description="Style words appended to the prompt, e.g. 'cartoon'."
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Style words appended to the prompt, e.g. 'cartoon'.",
     )
 
 
 class BackgroundSpec(_Strict):
     """Exactly one of `color`, `src`, `ai`, `search`; `fit` and `pan_zoom` apply to pictures."""
 
-    color: Color | None = Field(None, description="A solid colour, hex: #rrggbb or #rrggbbaa.")
+    color: Color | None = Field(default=None, description="A solid colour, hex: #rrggbb or #rrggbbaa.")
     src: Source | None = Field(
-        None,
+        default=None,
         description="An image, animated GIF or short video: an http(s) URL, or (CLI only) a local path.",
     )
-    fit: Fit = Field("cover", description="cover: fill the frame, cropping; contain: show it whole.")
-    pan_zoom: bool = Field(False, description="A slow pan and zoom over a still picture.")
-    ai: AiVisual | None = Field(None, description="Generate an image for the scene.")
+    fit: Fit = Field(default="cover", description="cover: fill the frame, cropping; contain: show it whole.")
+    pan_zoom: bool = Field(default=False, description="A slow pan and zoom over a still picture.")
+    ai: AiVisual | None = Field(default=None, description="Generate an image for the scene.")
     search: str | None = Field(
-        None,
+        default=None,
         min_length=1,
         max_length=200,
         description="Keywords for a media search (GIPHY, Pexels, or the local media folder offline).",
@@ -107,47 +110,54 @@ class BackgroundSpec(_Strict):
         if len(given) != 1:
             said = f"got {', '.join(given)}" if given else "got none"
             raise ValueError(f"give exactly one of color, src, ai or search ({said})")
-        if self.color is not None and self.model_fields_set & {"fit", "pan_zoom"}:
+        if self.color is not None and (self.fit != "cover" or self.pan_zoom):
             raise ValueError("fit and pan_zoom apply to pictures (src, ai, search), not to a color")
         return self
 
 
 class Voice(_Strict):
     provider: Literal["piper", "openai"] = Field(
-        "piper", description="piper: offline, bundled voice; openai: OpenAI TTS (needs a key)."
+        default="piper", description="piper: offline, bundled voice; openai: OpenAI TTS (needs a key)."
     )
     name: str = Field(
-        "joe",
+        default="joe",
         min_length=1,
         max_length=64,
         pattern=_VOICE_NAME.pattern,
         description="A voice of that provider (`seekreel voices` lists them).",
     )
-    speed: float = Field(1.0, ge=0.5, le=2.0, description="Speaking rate; 1 is the voice's own.")
+    speed: float = Field(default=1.0, ge=0.5, le=2.0, description="Speaking rate; 1 is the voice's own.")
 
 
 class CaptionStyle(_Strict):
     font: Annotated[str, AfterValidator(_font)] = Field(
-        "Inter", description=f"A bundled family: {', '.join(CAPTION_FONTS)}."
+        default="Inter", description=f"A bundled family: {', '.join(CAPTION_FONTS)}."
     )
-    size: int = Field(56, ge=16, le=160, description="Text size in px of the layout (1920×1080 for 16:9).")
-    color: Color = Field("#ffffff", description="Text colour.")
+    size: int = Field(
+        default=56, ge=16, le=160, description="Text size in px of the layout (1920×1080 for 16:9)."
+    )
+    color: Color = Field(default="#ffffff", description="Text colour.")
     background: Color | None = Field(
-        "#000000aa", description="Box behind the text (alpha allowed); null → no box, an outline instead."
+        default="#000000aa",
+        description="Box behind the text (alpha allowed); null → no box, an outline instead.",
     )
     position: Literal["top", "bottom", "center"] = "bottom"
-    max_lines: int = Field(2, ge=1, le=4, description="Longer sentences are cut into several cues.")
-    highlight: Color | None = Field(None, description="Colour of the word being spoken; null → no highlight.")
+    max_lines: int = Field(default=2, ge=1, le=4, description="Longer sentences are cut into several cues.")
+    highlight: Color | None = Field(
+        default=None, description="Colour of the word being spoken; null → no highlight."
+    )
 
 
 class Captions(_Strict):
-    enabled: bool = Field(True, description="Burn captions into the picture (sidecar files are separate).")
-    style: CaptionStyle = CaptionStyle()
+    enabled: bool = Field(
+        default=True, description="Burn captions into the picture (sidecar files are separate)."
+    )
+    style: CaptionStyle = Field(default_factory=CaptionStyle)
 
 
 class Music(_Strict):
     src: Source = Field(description="An audio file: http(s) URL, or (CLI only) a local path.")
-    volume: float = Field(0.15, ge=0.0, le=1.0, description="Level of the bed under the voice.")
+    volume: float = Field(default=0.15, ge=0.0, le=1.0, description="Level of the bed under the voice.")
 
 
 class Scene(_Strict):
@@ -155,25 +165,29 @@ class Scene(_Strict):
         description="What the narrator says in this scene; also the captions."
     )
     background: BackgroundSpec | None = Field(
-        None, description="Absent → a colour from the storyboard's palette."
+        default=None, description="Absent → a colour from the storyboard's palette."
     )
-    min_duration: float = Field(0.0, ge=0.0, le=60.0, description="Seconds the scene lasts at least.")
-    pause_after: float = Field(0.3, ge=0.0, le=10.0, description="Silence after the narration, seconds.")
-    split: Split | None = Field(None, description="Override the storyboard's split for this scene.")
+    min_duration: float = Field(default=0.0, ge=0.0, le=60.0, description="Seconds the scene lasts at least.")
+    pause_after: float = Field(
+        default=0.3, ge=0.0, le=10.0, description="Silence after the narration, seconds."
+    )
+    split: Split | None = Field(default=None, description="Override the storyboard's split for this scene.")
 
 
 class Storyboard(_Strict):
     """A narrated video: scenes (text + background), a voice, captions and optional music."""
 
-    title: str = Field("", max_length=MAX_TITLE_CHARS)
+    title: str = Field(default="", max_length=MAX_TITLE_CHARS)
     aspect: Aspect = "16:9"
-    fps: int = Field(30, ge=1, le=60)
-    voice: Voice = Voice()
-    captions: Captions = Captions()
+    fps: int = Field(default=30, ge=1, le=60)
+    voice: Voice = Field(default_factory=Voice)
+    captions: Captions = Field(default_factory=Captions)
     music: Music | None = None
-    split: Split = Field("none", description="Make one scene per sentence or per line of each scene's text.")
+    split: Split = Field(
+        default="none", description="Make one scene per sentence or per line of each scene's text."
+    )
     palette: list[Color] = Field(
-        list(DEFAULT_PALETTE),
+        default=list(DEFAULT_PALETTE),
         min_length=1,
         max_length=12,
         description="Colours for scenes without a background, and for fallbacks when one cannot be had.",

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from sandbox import BrowserPool, RenderOptions, render_to_file
 
 from .compose import caption_line_chars, compile_composition
+from .inputs import check_narration_length
 from .model import BackgroundSpec, Storyboard
 from .music import MusicUnusable, fetch_music
 from .parts import Parts, real_parts
@@ -58,6 +59,9 @@ class StoryResult:
     duration: float
     scenes: int
     warnings: list[str] = field(default_factory=list)
+    """Backgrounds that fell back to a colour, each naming its scene."""
+    credits: list[str] = field(default_factory=list)
+    """Attribution the media's sources ask for, e.g. "scene 3: Photo by … on Pexels"."""
 
 
 async def render_storyboard(
@@ -74,6 +78,7 @@ async def render_storyboard(
     """Make the video (and the sidecars asked for). `base_dir` resolves local paths (CLI only)."""
     parts = parts or real_parts()
     progress = on_progress or (lambda stage, done, total: None)
+    check_narration_length(storyboard, settings.story_max_narration_seconds)
     scenes = expand_scenes(storyboard)
     work = Path(tempfile.mkdtemp(prefix=f".{outputs.video.name}.", dir=outputs.video.parent))
     try:
@@ -120,7 +125,9 @@ async def render_storyboard(
         _publish(work, outputs, html, prefix)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return StoryResult(outputs, duration, len(scenes), [w for bg in backgrounds for w in bg.warnings])
+    warnings = [w for bg in backgrounds for w in bg.warnings]
+    credits = [f"{t.scene.label}: {bg.credit}" for t, bg in zip(timed, backgrounds, strict=True) if bg.credit]
+    return StoryResult(outputs, duration, len(scenes), warnings, credits)
 
 
 async def _voice(
@@ -134,7 +141,8 @@ async def _voice(
     progress("voicing", 0, len(scenes))
 
     def narrate(scene: StoryScene) -> Awaitable[Any]:
-        return parts.speech.synthesize(scene.text, voice, settings=settings)
+        spoken: Awaitable[Any] = parts.speech.synthesize(scene.text, voice, settings=settings)
+        return spoken
 
     return await _each(
         [(s.label, s) for s in scenes],
@@ -174,7 +182,7 @@ async def _fetch(
     def prepare(item: tuple[int, TimedScene]) -> Awaitable[Any]:
         index, t = item
         spec = t.scene.background or BackgroundSpec(color=palette[index % len(palette)])
-        return parts.backgrounds.prepare_background(
+        prepared: Awaitable[Any] = parts.backgrounds.prepare_background(
             spec,
             scene_index=index,
             scene_text=t.scene.text,
@@ -183,7 +191,10 @@ async def _fetch(
             palette=palette,
             settings=settings,
             base_dir=base_dir,
+            scene_label=t.scene.label,
+            aspect=storyboard.aspect,
         )
+        return prepared
 
     backgrounds = await _each(
         [(t.scene.label, (i, t)) for i, t in enumerate(timed)],
@@ -211,7 +222,8 @@ async def _each(
             try:
                 result = await work(item)
             except Exception as exc:
-                raise StoryError(f"{label}: {_one_line(exc)}") from exc
+                message = _one_line(exc)
+                raise StoryError(message if message.startswith(label) else f"{label}: {message}") from exc
         finished += 1
         done(finished)
         return result
