@@ -1,8 +1,10 @@
 """Storyboard → MP4 through the whole pipeline: real renderer and ffmpeg, with the TEST
 STAND-INS of tests/storyboard_stand_ins.py for speech, captions, soundtrack and backgrounds.
 
-After the merge of those packages, `parts()` below becomes `real_parts()` (one line) and the
-same assertions hold; tests/test_story_cli.py runs the real parts end to end.
+They check what the pipeline itself owns (order of stages, timing, placement, atomic outputs,
+errors naming the scene, the caps). The same kinds of scenes run with the real packages,
+through the CLI, in tests/test_story_cli.py; once those packages are merged, `parts()` below
+may become `real_parts()` for the tests that do not rely on a stand-in's behaviour.
 """
 
 from __future__ import annotations
