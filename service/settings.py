@@ -124,6 +124,16 @@ class Settings(BaseSettings):
     video_retention_hours: float = 24 * 7
     """Rendered videos of finished jobs are deleted after this long (the job record stays)."""
 
+    # Narrated storyboards (service/storyboards)
+    story_max_narration_seconds: float = 300.0
+    """Longest narration a storyboard may have (estimated at 150 words a minute, then measured)."""
+    story_max_video_seconds: float = 600.0
+    """Longest storyboard video, pauses and minimum scene lengths included."""
+    story_max_attempts: int = 3
+    """Write/repair rounds when a model writes a storyboard from a topic."""
+    story_concurrency: int = 2
+    """Scenes voiced (and backgrounds prepared) at the same time."""
+
     # Validation (service/validation)
     validation_max_bytes: int = 50_000
     """Largest composition (UTF-8 bytes) the validator passes."""

@@ -89,8 +89,8 @@ def draft(
 ) -> None:
     """Write a validated HTML composition for a prompt (repairing it with the model if needed)."""
     ask = _ask(prompt, provider, model, base_url, duration, aspect, fps, var, max_attempts)
-    _check_output(output)
-    result = _run(_draft(ask, quiet=quiet or as_json))
+    check_output(output)
+    result = run_work(_draft(ask, quiet=quiet or as_json))
     if as_json:
         data = result.to_dict()
         data["path"] = str(output) if result.ok else None
@@ -132,9 +132,9 @@ def generate(
 ) -> None:
     """Prompt → validated HTML → MP4, with progress through writing, checking and rendering."""
     ask = _ask(prompt, provider, model, base_url, duration, aspect, fps, var, max_attempts)
-    _check_output(output)
+    check_output(output)
     if draft_out is not None:
-        _check_output(draft_out)
+        check_output(draft_out)
     _check_resolution(resolution, aspect)
     options = ask.settings.render_options(
         fps=fps,
@@ -143,7 +143,7 @@ def generate(
         workers=workers,
         variables=dict(ask.request.variables or {}),
     )
-    result = _run(_generate(ask, output, draft_out, options, quiet=quiet))
+    result = run_work(_generate(ask, output, draft_out, options, quiet=quiet))
     if not quiet:
         console.print(
             f"[green]✓[/] {result.path} — {result.width}x{result.height}, {result.frames} frames at "
@@ -151,7 +151,7 @@ def generate(
         )
 
 
-def _run(work: Coroutine[Any, Any, T]) -> T:
+def run_work(work: Coroutine[Any, Any, T]) -> T:
     """Run the async work; Ctrl-C stops it (browsers closed, no partial output) with one line, exit 130."""
     try:
         return asyncio.run(work)
@@ -187,7 +187,7 @@ def _ask(
     return _Ask(request, settings)
 
 
-def _check_output(path: Path) -> None:
+def check_output(path: Path) -> None:
     if path.is_dir():
         fail(f"{path} is a folder: give a file name")
     if not path.parent.is_dir():
