@@ -14,6 +14,7 @@ from rich.table import Table
 
 from sandbox import CANONICAL_SIZES, CompositionError, RenderError, RenderOptions, output_size
 
+from ..files import write_atomically
 from ..generation.providers import ProviderError
 from ..settings import Settings, get_settings
 from ..storyboards import (
@@ -35,7 +36,7 @@ from ..storyboards import (
 from .app import app, fail
 from .generate_cmds import BaseUrlOpt, ModelOpt, ProviderOpt, QuietOpt, check_output, run_work
 from .progress import StageCallback, stage_progress
-from .render_cmds import Quality, write_atomically
+from .render_cmds import QualityOpt
 
 console = Console(highlight=False)
 STAGE_LABELS = {
@@ -86,7 +87,7 @@ def story(
         str | None, typer.Option(help="16:9, 9:16, 1:1 or 4:5 (overrides the storyboard).")
     ] = None,
     resolution: Annotated[str | None, typer.Option(help="720p, 1080p, … or WxH; scales the picture.")] = None,
-    quality: Annotated[Quality, typer.Option(help="Encoder quality preset.")] = Quality.standard,
+    quality: QualityOpt = "standard",
     workers: Annotated[
         int | None, typer.Option(min=1, max=16, help="Parallel browsers (default: by cores).")
     ] = None,
@@ -149,7 +150,7 @@ def story(
         outputs = StoryOutputs(output, captions_out, html_out)
         options = RenderOptions(
             resolution=resolution,
-            quality=quality.value,
+            quality=quality,
             workers=workers or settings.workers,
             seek_timeout=settings.seek_timeout,
             render_timeout=settings.render_timeout,
