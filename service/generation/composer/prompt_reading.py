@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from .catalog import CATALOG, choose_kind
+from .list_reading import read_items
 from .palette import COLOR_WORD_RE, HEX_RE, MOOD_WORDS, RGB_FUNC_RE, expand_hex, named_color
 from .phrases import (
     NAME_RE,
     NUMBER_WORD_RE,
     TOKEN_RE,
     VALUE_RE,
-    VALUE_TOKEN,
     Masked,
     clause_after,
     name_at,
-    split_items,
     word_number,
 )
 
@@ -90,7 +88,7 @@ def read_prompt(prompt: str) -> PromptFacts:
         _read_people,
         _read_title,
         _read_topic,
-        _read_items,
+        read_items,
         _read_colors,
         _read_mood,
         _read_font,
@@ -365,156 +363,6 @@ def _read_topic(facts: PromptFacts) -> None:
         if phrase:
             facts.topic = facts.unmask(phrase)
             facts.masked.blank(m.start(), end)
-
-
-_LIST_CUES = (
-    r"bullet points?|bullets?|points?|items?|list|steps?|tips?|reasons?|takeaways?|ingredients?|agenda|"
-    r"topics?|features?|scenes?|lessons?|facts?|benefits?|ideas?|highlights?|data|values?|stages?|phases?|"
-    r"things|ways|rules|goals|results|numbers|figures|stats|sections?|chapters?"
-)
-_END = r"(?=\.(?=\s|$)|\n|\s[—–]\s|$)"
-_LIST_RE = re.compile(rf"\b({_LIST_CUES})\b[^:\n.]{{0,40}}?(?::|—|–|\s-\s)\s*(.+?){_END}", re.I)
-_NUMBERED_RE = re.compile(
-    r"(?:^|\s)(?:\(?(\d{1,2})[.)]|(?:scene|step|slide|part)\s+(\d{1,2})\s*[:.)-])\s+", re.I
-)
-_BULLET_LINE_RE = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+(.+?)\s*$", re.M)
-_HEADED_RE = re.compile(r"(?:^|(?<=[.:\n]))\s*([A-Z][\w' ]{0,30}?):\s*([^.:\n]{2,}?)(?=\.(?=\s|$)|\n|$)")
-_GENERIC_LIST_RE = re.compile(rf"(?:^|[.\n]\s*|\s)([\w ]{{2,40}}):\s*([^:\n]+?,[^:\n]+?){_END}")
-_SEPARATED_RE = re.compile(r"(^|[.\n:]\s*)([^.:\n;|]+(?:[;|][^.:\n;|]+){2,})")
-_LABEL = r"[A-Za-z][\w'&/-]*(?:\s+[A-Za-z][\w'&/-]*){0,3}"
-_VALUE = rf"{VALUE_TOKEN}(?!\w|\.\d)"
-_PAIR_RUN_RE = re.compile(
-    rf"((?:{_LABEL}\s*[:=]?\s*{_VALUE})(?:\s*(?:,|;|\band\b)\s*(?:{_LABEL}\s*[:=]?\s*{_VALUE}))+)", re.I
-)
-_PAIR_LEAD_RE = re.compile(
-    r"^.*\b(?:comparing|compare|showing|show|of|with|for|between|across|chart|graph|plot)\s+", re.I
-)
-_STYLE_RE = re.compile(
-    r"\b(?:background|backdrop|accents?|colou?rs?|font|theme|mood|vertical|portrait|landscape|square|seconds?)\b",
-    re.I,
-)
-_NOT_LIST_KEYS = re.compile(
-    r"\b(?:title|name|host|guest|author|quote|colou?rs?|background|accent|tagline|duration|recipe)\b", re.I
-)
-_LIST_KINDS = {None, "bullet-list", "multi-scene", "bar-chart", "line-chart", "recipe-card"}
-_CHART_KINDS = {"bar-chart", "line-chart"}
-
-
-def _read_items(facts: PromptFacts) -> None:
-    """The first list the prompt holds, tried from the most to the least explicit form."""
-    for reader in (_bullet_lines, _numbered, _headed, _pair_run, _cued_list, _generic_list, _separated):
-        if reader(facts):
-            return
-
-
-def _take(
-    facts: PromptFacts, items: list[str], spans: list[tuple[int, int]], cue: str | None, lead: str
-) -> bool:
-    items = [facts.unmask(i).strip(" ,;.") for i in items]
-    items = [i for i in items if i]
-    if not items:
-        return False
-    facts.items = items
-    facts.item_cue = cue.strip().lower() if cue else None
-    lead = facts.unmask(re.split(r"[.!?\n]", lead.rstrip())[-1]).strip(" :-—–")
-    facts.list_lead = lead or None
-    for start, end in spans:
-        facts.masked.blank(start, end)
-    return True
-
-
-def _cue_in(text: str) -> str | None:
-    m = re.search(rf"\b({_LIST_CUES})\b", text, re.I)
-    return m.group(1) if m else None
-
-
-def _bullet_lines(facts: PromptFacts) -> bool:
-    text = re.sub(r":[ \t](?=\s*[-*•·]\s)", ":\n", facts.text)  # "Agenda: - a\n- b": the first bullet too
-    found = list(_BULLET_LINE_RE.finditer(text))
-    if len(found) < 2:
-        return False
-    lead = text[: found[0].start()]
-    return _take(facts, [m.group(1) for m in found], [m.span() for m in found], _cue_in(lead), lead)
-
-
-def _numbered(facts: PromptFacts) -> bool:
-    text = facts.text
-    numbered = list(_NUMBERED_RE.finditer(text))
-    if len(numbered) < 2 or [int(m.group(1) or m.group(2)) for m in numbered[:2]] != [1, 2]:
-        return False
-    chunks = [text[a.end() : b.start()] for a, b in pairwise(numbered)]
-    last_text, last_end = _sentence_from(text, numbered[-1].end())
-    lead = text[: numbered[0].start()]
-    cue = _cue_in(lead) or ("scenes" if numbered[0].group(2) else None)
-    return _take(facts, [*chunks, last_text], [(numbered[0].start(), last_end)], cue, lead)
-
-
-def _headed(facts: PromptFacts) -> bool:
-    """'Problem: meetings eat your day. Solution: async updates.' — scenes or points with headings."""
-    if facts.kind not in {None, "bullet-list", "multi-scene"}:
-        return False
-    found = list(_HEADED_RE.finditer(facts.text))
-    if len(found) < 2:
-        return False
-    lead = facts.text[: found[0].start()]
-    items = [f"{m.group(1).strip()}: {m.group(2).strip()}" for m in found]
-    return _take(facts, items, [m.span() for m in found], _cue_in(lead), lead)
-
-
-def _pair_run(facts: PromptFacts) -> bool:
-    """'apples 30, bananas 45 and cherries 12' — chart data without a list cue."""
-    if facts.kind not in _CHART_KINDS:
-        return False
-    m = _PAIR_RUN_RE.search(facts.text)
-    if not m:
-        return False
-    parts = re.split(r"\s*(?:,|;|\band\b)\s*", m.group(1))
-    parts[0] = _PAIR_LEAD_RE.sub("", parts[0])
-    lead = facts.text[: m.start()]
-    return _take(facts, parts, [m.span()], "data", lead)
-
-
-def _cued_list(facts: PromptFacts) -> bool:
-    m = _LIST_RE.search(facts.text)
-    return bool(m) and _take_segment(facts, m, m.group(1), exclude_colors=False)
-
-
-def _generic_list(facts: PromptFacts) -> bool:
-    if facts.kind not in _LIST_KINDS:
-        return False
-    for m in _GENERIC_LIST_RE.finditer(facts.text):
-        if not _NOT_LIST_KEYS.search(m.group(1)):
-            return _take_segment(facts, m, _cue_in(m.group(1)), exclude_colors=True)
-    return False
-
-
-def _separated(facts: PromptFacts) -> bool:
-    if facts.kind not in _LIST_KINDS:
-        return False
-    m = _SEPARATED_RE.search(facts.text)
-    return bool(m) and _take_segment(facts, m, None, exclude_colors=True)
-
-
-def _take_segment(facts: PromptFacts, m: re.Match[str], cue: str | None, *, exclude_colors: bool) -> bool:
-    """Items of a matched 'cue: a, b, c' segment; styling words left in it stay readable."""
-    text = facts.text
-    items = [
-        i
-        for i in split_items(m.group(2))
-        if not _STYLE_RE.search(i) and not (exclude_colors and COLOR_WORD_RE.search(i))
-    ]
-    spans, pos = [], m.start(2)
-    for item in items:
-        at = text.find(item, pos, m.end(2))
-        if at >= 0:
-            spans.append((at, at + len(item)))
-            pos = at + len(item)
-    return _take(facts, items, spans, cue, text[: m.start(2)])
-
-
-def _sentence_from(text: str, pos: int) -> tuple[str, int]:
-    m = re.compile(r"(.+?)(?=\.(?=\s|$)|\n|$)").match(text, pos)
-    return (m.group(1), m.end(1)) if m else ("", pos)
 
 
 def _read_mood(facts: PromptFacts) -> None:
