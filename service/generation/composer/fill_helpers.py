@@ -74,7 +74,7 @@ def first_full_name(facts: PromptFacts) -> str | None:
 
 LEAD_NOISE = re.compile(
     r"^(?:(?:a|an|the|make|create|give me|i want|please)\s+)*(?:(?:short|quick|simple|animated)\s+)*"
-    r"(?:(?:bullet(?:ed)?\s+)?(?:list|points|video|slide|explainer|clip)\s+(?:of|about|on|with|for)\s+)?",
+    r"(?:(?:bullet(?:ed)?\s+)?(?:list|points|video|slide|explainer|clip)\s+(?:of|about|on|with|for|listing|showing|covering)\s+)?",
     re.I,
 )
 
@@ -87,8 +87,9 @@ def lead_title(facts: PromptFacts) -> str | None:
     words = lead.split()
     if not 1 <= len(words) <= 9 or STYLE_WORDS.search(lead):
         return None
-    if len(words) == 1 and facts.item_cue and lead.lower().rstrip("s") == facts.item_cue.rstrip("s"):
-        return None
+    core = re.sub(r"^(?:the|a|an|these|some)\s+", "", lead, flags=re.I).lower()
+    if facts.item_cue and core.rstrip("s") == facts.item_cue.rstrip("s"):
+        return None  # "the points" names the list, it is no title
     return sentence_case(lead)
 
 

@@ -16,7 +16,7 @@ from .fill_helpers import (
     title_of,
     unused_quotes,
 )
-from .phrases import NUMBER_WORD_RE, VALUE_TOKEN, clause_after, sentence_case, word_number
+from .phrases import VALUE_TOKEN, clause_after, sentence_case
 from .prompt_reading import PromptFacts
 
 _CUE_KICKERS = {
@@ -70,7 +70,7 @@ def multi_scene(facts: PromptFacts) -> Values:
 
 _DISHES: tuple[tuple[str, str], ...] = (
     ("pancake|waffle|crepe", "🥞"), ("cupcake", "🧁"), ("cheesecake|\\bcakes?\\b", "🍰"),
-    ("spaghetti|pasta|noodle|linguine|carbonara|penne|lasagn", "🍝"), ("pizza", "🍕"), ("salad", "🥗"),
+    ("spaghetti|pasta|noodle|linguine|carbonara|penne|lasagn|macaroni|mac and cheese", "🍝"), ("pizza", "🍕"), ("salad", "🥗"),
     ("ramen|pho\\b|udon", "🍜"), ("curry", "🍛"), ("soup|stew|chili", "🍲"), ("cookie", "🍪"),
     ("bread|loaf|sourdough|toast", "🍞"), ("taco|burrito", "🌮"), ("burger", "🍔"), ("sushi", "🍣"),
     ("rice|risotto|paella", "🍚"), ("chicken", "🍗"), ("steak|beef", "🥩"), ("smoothie|shake", "🥤"),
@@ -82,41 +82,11 @@ _DISHES: tuple[tuple[str, str], ...] = (
 
 
 def recipe_card(facts: PromptFacts) -> Values:
-    v: Values = {}
-    title = facts.title or (unused_quotes(facts) or [None])[0]
-    if not title:
-        title = after_cue(
-            facts,
-            r"\brecipe(?:\s+card|\s+video)?\s*(?:(?:for|of)\s+|:\s*)(?:a\s+|an\s+|the\s+|my\s+|our\s+)?",
-        )
-    if not title:
-        m = re.search(
-            r"(?:^|\b(?:a|an|my|our|the)\s+)((?:[\w'-]+\s+){0,3}[\w'-]+)\s+recipe", facts.text, re.I
-        )
-        title = m.group(1) if m else None
-    title = title or (sentence_case(facts.topic) if facts.topic else None)
-    if not (title or facts.items):
-        return v
-    v["TITLE"] = _title_case(title) if title and title.islower() else (title or "")
-    if facts.items:
-        v["INGREDIENTS"] = joined([sentence_case(i) for i in facts.items])
-    n = rf"(\d+(?:\.\d+)?|{NUMBER_WORD_RE})"
-    m = re.search(
-        rf"\b(?:ready in|takes|prep(?:aration)? time(?: of| is|:)?|cook(?:ing)? time(?: of| is|:)?|in|under|total time(?: of| is|:)?)\s+(?:about\s+|just\s+|only\s+)?{n}\s*(?:-|\s)?(min|mins|minutes|hour|hours|hr|hrs|h)\b",
-        facts.prompt,
-        re.I,
-    )
-    if m and (amount := word_number(m.group(1))):
-        v["PREP_TIME"] = f"{amount:g} min" if m.group(2).lower().startswith("m") else f"{amount:g} h"
-    else:
-        v["PREP_TIME"] = ""
-    m = re.search(
-        rf"\bserves\s+{n}|\bfor\s+{n}\s+(?:people|persons|servings|guests)|\b{n}\s+(?:servings|portions)",
-        facts.prompt,
-        re.I,
-    )
-    count = word_number(next(g for g in m.groups() if g)) if m else None
-    v["SERVINGS"] = f"Serves {count:g}" if count else ""
+    title = title_of(facts)
+    v: Values = {"TITLE": _title_case(title) if title and title.islower() else (title or "")}
+    v["INGREDIENTS"] = joined([sentence_case(i) for i in facts.items])
+    v["PREP_TIME"] = facts.prep_time or ""
+    v["SERVINGS"] = f"Serves {facts.servings:g}" if facts.servings else ""
     subject = f"{title or ''} {facts.prompt}".lower()
     v["EMOJI"] = next((e for pattern, e in _DISHES if re.search(pattern, subject)), "🍽️")
     return v
@@ -136,13 +106,9 @@ _STAT_LEAD = re.compile(
 
 
 def stat_counter(facts: PromptFacts) -> Values:
-    v: Values = {}
     strong = [x for x in facts.values if re.search(r"[$€£¥%kKmMbB]|,|illion|housand", x)]
-    value = (strong or facts.values or [None])[0]
-    if value is None:
-        return v
-    v["VALUE"] = _compact_value(value)
-    m = re.search(re.escape(value).replace(r"\ ", r"\s+"), facts.text)
+    value = (strong or facts.values or [""])[0]
+    m = re.search(re.escape(value).replace(r"\ ", r"\s+"), facts.text) if value else None
     label = ""
     if m:
         after, _ = clause_after(facts.text, m.end(), stops=r"on\s+\w+|in\s+\w+\s+(?:background|accent)")
@@ -150,11 +116,13 @@ def stat_counter(facts: PromptFacts) -> Values:
         before = _VERB_TAIL.sub("", _STAT_LEAD.sub("", facts.text[start : m.start()])).strip()
         label = facts.unmask(f"{before} {after.strip()}").strip()
         label = sentence_case(label) if before else label
-    v["LABEL"] = label
-    v["KICKER"] = title_of(facts) or "By the numbers"
     source = after_cue(facts, r"\b(?:source|according to|via|data from)\s*:?\s*")
-    v["CONTEXT"] = f"Source: {source}" if source else ""
-    return v
+    return {
+        "VALUE": _compact_value(value),
+        "LABEL": label,
+        "KICKER": title_of(facts) or "By the numbers",
+        "CONTEXT": f"Source: {source}" if source else "",
+    }
 
 
 _CHART_CUE = re.compile(
@@ -164,10 +132,10 @@ _CHART_CUE = re.compile(
 
 
 def chart(facts: PromptFacts) -> Values:
-    v: Values = {}
     pairs = [p for p in (_pair(i) for i in facts.items) if p]
     if len(pairs) < 2 and len(facts.values) >= 2:
         pairs = [("", _compact_value(x)) for x in facts.values[:12]]
+    v: Values = {"DATA": ""}
     if len(pairs) >= 2:
         v["DATA"] = joined([f"{label}: {value}" if label else value for label, value in pairs])
     title = facts.title or (unused_quotes(facts) or [None])[0]
@@ -175,12 +143,19 @@ def chart(facts: PromptFacts) -> Values:
         cleaned = _CHART_CUE.sub("", LEAD_NOISE.sub("", facts.list_lead))
         cleaned = re.sub(r"\s+(?:over time|over the \w+|by month|per month)$", "", cleaned).strip(" :")
         title = sentence_case(cleaned) if 0 < len(cleaned.split()) <= 8 else None
-    title = title or (sentence_case(facts.topic) if facts.topic else None)
-    labels = [label for label, _ in pairs if label]
-    if not title and 2 <= len(labels) <= 4 and re.search(r"\bcompar", facts.prompt, re.I):
-        title = sentence_case(" vs ".join(labels))
-    if not (title or "DATA" in v):
-        return v
+    if not title:
+        cued = after_cue(
+            facts,
+            r"\b(?:chart|graph|plot)\s+(?:of|showing|for|about|on)\s+",
+            stops=r"over\s+(?:time|the)|per\s+\w+|in\s+(?:a|an|millions|thousands|billions)\b",
+        )
+        labels = [label for label, _ in pairs if label]
+        compared = (
+            " vs ".join(labels)
+            if 2 <= len(labels) <= 4 and re.search(r"\bcompar", facts.prompt, re.I)
+            else ""
+        )
+        title = sentence_case(cued or facts.topic or compared)
     v["TITLE"] = title or ""
     unit = re.search(
         r"\(\s*(in [^)]{2,40})\)|\b(in (?:millions|thousands|billions)(?: of \w+)?)\b", facts.prompt, re.I

@@ -1,5 +1,6 @@
-"""The lists in a prompt, in the ways people write them: bullet and numbered lines, "cue: a, b
-and c", label-value runs for charts, headed scenes, and separated runs.
+"""The lists in a prompt, in the ways people write them: bullet and numbered lines, headed
+scenes, label-value runs for charts, "ingredients: a, b and c" (or "… are a, b and c"),
+prose ("made with a, b, c and d", "using a, b or c") and runs separated by semicolons.
 
 Readers go from the most to the least explicit form and the first that finds a list wins;
 what it read is blanked from the working text so later readers do not read it again.
@@ -23,7 +24,24 @@ _LIST_CUES = (
     r"things|ways|rules|goals|results|numbers|figures|stats|sections?|chapters?"
 )
 _END = r"(?=\.(?=\s|$)|\n|\s[—–]\s|$)"
-_LIST_RE = re.compile(rf"\b({_LIST_CUES})\b[^:\n.]{{0,40}}?(?::|—|–|\s-\s)\s*(.+?){_END}", re.I)
+_LIST_RE = re.compile(
+    rf"\b({_LIST_CUES})\b[^:\n.]{{0,40}}?(?::|—|–|\s-\s|\s(are|include|includes)\s)\s*(.+?){_END}", re.I
+)
+_PROSE_CUE_RE = re.compile(
+    r"\b(?:made (?:with|from|of|using)|with|using|including|containing|covering|listing|such as|of"
+    r"|(?:you(?:'ll| will)? )?needs?|requires?|combining)\s+",
+    re.I,
+)
+_STYLE_TAIL_RE = re.compile(
+    r"\s+(?:on|in|with|against|over)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:background|backdrop|theme|accents?|colou?rs?|font|palette|mode|format)\b.*$"
+    r"|\s+in\s+(?:vertical|portrait|square|landscape|\d+:\d+)\b.*$",
+    re.I,
+)
+_RECIPE_META_RE = re.compile(
+    r"^(?:ready in|takes|serves|serving|makes|prep|cook(?:ing)? time|total time|for \d+ (?:people|servings))\b",
+    re.I,
+)
 _NUMBERED_RE = re.compile(
     r"(?:^|\s)(?:\(?(\d{1,2})[.)]|(?:scene|step|slide|part)\s+(\d{1,2})\s*[:.)-])\s+", re.I
 )
@@ -44,7 +62,7 @@ _STYLE_RE = re.compile(
     re.I,
 )
 _NOT_LIST_KEYS = re.compile(
-    r"\b(?:title|name|host|guest|author|quote|colou?rs?|background|accent|tagline|duration|recipe)\b", re.I
+    r"\b(?:title|name|host|guest|author|quote|colou?rs?|background|accent|tagline|duration)\b", re.I
 )
 _LIST_KINDS = {None, "bullet-list", "multi-scene", "bar-chart", "line-chart", "recipe-card"}
 _CHART_KINDS = {"bar-chart", "line-chart"}
@@ -52,7 +70,16 @@ _CHART_KINDS = {"bar-chart", "line-chart"}
 
 def read_items(facts: PromptFacts) -> None:
     """The first list the prompt holds, tried from the most to the least explicit form."""
-    for reader in (_bullet_lines, _numbered, _headed, _pair_run, _cued_list, _generic_list, _separated):
+    for reader in (
+        _bullet_lines,
+        _numbered,
+        _headed,
+        _pair_run,
+        _cued_list,
+        _generic_list,
+        _prose_list,
+        _separated,
+    ):
         if reader(facts):
             return
 
@@ -125,8 +152,15 @@ def _pair_run(facts: PromptFacts) -> bool:
 
 
 def _cued_list(facts: PromptFacts) -> bool:
-    m = _LIST_RE.search(facts.text)
-    return bool(m) and _take_segment(facts, m, m.group(1), exclude_colors=False)
+    """'Ingredients: a, b' / 'the steps are a, b and c'; a recipe's ingredients before its steps."""
+    found = list(_LIST_RE.finditer(facts.text))
+    if facts.kind == "recipe-card":
+        found.sort(key=lambda m: not m.group(1).lower().startswith("ingredient"))
+    for m in found:
+        # "tips are important" is a sentence; "tips are a, b and c" a list.
+        if _take_segment(facts, m.start(3), m.end(3), m.group(1), min_items=2 if m.group(2) else 1):
+            return True
+    return False
 
 
 def _generic_list(facts: PromptFacts) -> bool:
@@ -134,7 +168,28 @@ def _generic_list(facts: PromptFacts) -> bool:
         return False
     for m in _GENERIC_LIST_RE.finditer(facts.text):
         if not _NOT_LIST_KEYS.search(m.group(1)):
-            return _take_segment(facts, m, _cue_in(m.group(1)), exclude_colors=True)
+            return _take_segment(facts, m.start(2), m.end(2), _cue_in(m.group(1)), exclude_colors=True)
+    return False
+
+
+def _prose_list(facts: PromptFacts) -> bool:
+    """'a pancake recipe with flour, milk, eggs and butter', 'made with a, b and c', 'using a or b'.
+
+    The run after the cue must look like a list: short items, three or more, or two joined by
+    'and'/'or' when the kind takes a list. The cue nearest the run wins ('a card with a warm
+    look for pancakes with flour, milk and eggs' reads the second 'with')."""
+    if facts.kind in _CHART_KINDS or facts.kind not in _LIST_KINDS:
+        return False
+    text = facts.text
+    for m in _PROSE_CUE_RE.finditer(text):
+        end = re.compile(rf".*?{_END}").match(text, m.end())
+        stop = end.end() if end else len(text)
+        first = re.split(r",|;|\s(?:and|or|&)\s", text[m.end() : stop], maxsplit=1)[0]
+        if _PROSE_CUE_RE.search(first):
+            continue
+        least = 3 if facts.kind is None else 2
+        if _take_segment(facts, m.end(), stop, None, exclude_colors=True, min_items=least, max_words=8):
+            return True
     return False
 
 
@@ -142,24 +197,41 @@ def _separated(facts: PromptFacts) -> bool:
     if facts.kind not in _LIST_KINDS:
         return False
     m = _SEPARATED_RE.search(facts.text)
-    return bool(m) and _take_segment(facts, m, None, exclude_colors=True)
+    return bool(m) and _take_segment(facts, m.start(2), m.end(2), None, exclude_colors=True)
 
 
-def _take_segment(facts: PromptFacts, m: re.Match[str], cue: str | None, *, exclude_colors: bool) -> bool:
-    """Items of a matched 'cue: a, b, c' segment; styling words left in it stay readable."""
+def _take_segment(
+    facts: PromptFacts,
+    start: int,
+    end: int,
+    cue: str | None,
+    *,
+    exclude_colors: bool = False,
+    min_items: int = 1,
+    max_words: int | None = None,
+) -> bool:
+    """Items of the 'a, b and c' run in text[start:end]. A styling tail ('… on a dark
+    background') is cut from an item and styling-only items are left out, so both stay readable
+    by the colour readers; so are a recipe's time and servings."""
     text = facts.text
-    items = [
-        i
-        for i in split_items(m.group(2))
-        if not _STYLE_RE.search(i) and not (exclude_colors and COLOR_WORD_RE.search(i))
-    ]
-    spans, pos = [], m.start(2)
+    items = []
+    for raw in split_items(text[start:end]):
+        item = _STYLE_TAIL_RE.sub("", raw).strip()
+        if item and not (
+            _STYLE_RE.search(item)
+            or (exclude_colors and COLOR_WORD_RE.search(item))
+            or (facts.kind == "recipe-card" and _RECIPE_META_RE.search(item))
+        ):
+            items.append(item)
+    if len(items) < min_items or (max_words and any(len(i.split()) > max_words for i in items)):
+        return False
+    spans, pos = [], start
     for item in items:
-        at = text.find(item, pos, m.end(2))
+        at = text.find(item, pos, end)
         if at >= 0:
             spans.append((at, at + len(item)))
             pos = at + len(item)
-    return _take(facts, items, spans, cue, text[: m.start(2)])
+    return _take(facts, items, spans, cue, text[:start])
 
 
 def _sentence_from(text: str, pos: int) -> tuple[str, int]:

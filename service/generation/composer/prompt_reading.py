@@ -36,6 +36,9 @@ class PromptFacts:
     kind_scores: dict[str, int] = field(default_factory=dict)
     title: str | None = None
     topic: str | None = None
+    prep_time: str | None = None
+    """A recipe's time as shown: '20 min', '1.5 h'."""
+    servings: float | None = None
     people: dict[str, str] = field(default_factory=dict)
     """role → name: host, presenter, guest, name."""
     episode: str | None = None
@@ -87,6 +90,7 @@ def read_prompt(prompt: str) -> PromptFacts:
         _read_episode,
         _read_people,
         _read_title,
+        _read_recipe,
         _read_topic,
         read_items,
         _read_colors,
@@ -350,8 +354,71 @@ def _read_title(facts: PromptFacts) -> None:
         facts.masked.blank(m.start(), end)
 
 
+_N = rf"(\d+(?:\.\d+)?|{NUMBER_WORD_RE})"
+_PREP_RE = re.compile(
+    r"\b(?:ready in|takes|prep(?:aration)? time(?: of| is|:)?|cook(?:ing)? time(?: of| is|:)?|in|under"
+    rf"|total time(?: of| is|:)?)\s+(?:about\s+|just\s+|only\s+)?{_N}\s*(?:-|\s)?"
+    r"(min|mins|minutes|hour|hours|hr|hrs|h)\b",
+    re.I,
+)
+_SERVINGS_RE = re.compile(
+    rf"\bserves\s+{_N}|\bfor\s+{_N}\s+(?:people|persons|servings|guests)|\b{_N}\s+(?:servings|portions)", re.I
+)
+_RECIPE_WORD = r"\b(?:recipe|ingredients)(?:\s+(?:card|video|clip|reel))?"
+_DISH_FOR_RE = re.compile(rf"{_RECIPE_WORD}\s+(?:for|of)\s+(?:(?:a|an|the|my|our|some|classic)\s+)?", re.I)
+_DISH_LABEL_RE = re.compile(rf"{_RECIPE_WORD}\s*(?::|[—–])\s*", re.I)
+_DISH_RE = re.compile(
+    r"«\d+»|[^,.;:!?\n—–(]{2,60}?(?=\s+(?:with|made|using|including|containing|that|which|ready|takes|you"
+    r"|for\s+\d|in\s+\d|on\s+(?:a|an)|in\s+(?:a|an))\b|\s*[,.;:!?\n—–(]|\s*$)",
+    re.I,
+)
+_DISH_BEFORE_RE = re.compile(r"((?:[\w'’-]+\s+){1,5})recipe\b", re.I)
+_DISH_NOISE = re.compile(
+    r"^(?:(?:a|an|the|my|our|your|make|create|give|me|show|please|i|want|need|short|animated|little|nice|"
+    r"video|card|vertical|square|portrait|landscape)\s+)+",
+    re.I,
+)
+
+
+def _read_recipe(facts: PromptFacts) -> None:
+    """A recipe's dish, time and servings, read before lists and colours so that 'ready in 20
+    minutes' is not an ingredient and the chocolate in 'chocolate chip cookies' is not a colour."""
+    if facts.kind != "recipe-card":
+        return
+    if m := _PREP_RE.search(facts.text):
+        amount = word_number(m.group(1))
+        if amount:
+            facts.prep_time = f"{amount:g} min" if m.group(2).lower().startswith("m") else f"{amount:g} h"
+            facts.masked.blank(m.start(), m.end())
+    if m := _SERVINGS_RE.search(facts.text):
+        facts.servings = word_number(next(g for g in m.groups() if g))
+        facts.masked.blank(m.start(), m.end())
+    span = None if facts.title else _dish_span(facts.text)
+    if span and (dish := facts.unmask(facts.text[span[0] : span[1]]).strip()):
+        facts.title = dish
+        facts.masked.blank(*span)
+
+
+def _dish_span(text: str) -> tuple[int, int] | None:
+    """'recipe for X', else 'X recipe', else 'Recipe: X' — unless X is the first of a list
+    ('Smoothie recipe: banana, spinach, honey' names its ingredients there, not its dish)."""
+    if (m := _DISH_FOR_RE.search(text)) and (dish := _DISH_RE.match(text, m.end())):
+        return dish.span()
+    if m := _DISH_BEFORE_RE.search(text):
+        words = re.split(r"[,.;:!?\n—–]", m.group(1))[-1]
+        noise = _DISH_NOISE.match(words)
+        if words[noise.end() if noise else 0 :].strip():
+            return m.end(1) - len(words) + (noise.end() if noise else 0), m.end(1)
+    m = _DISH_LABEL_RE.search(text)
+    dish = _DISH_RE.match(text, m.end()) if m else None
+    if dish and not re.match(r"\s*,\s*[^\s.,;]", text[dish.end() :]):
+        return dish.span()
+    return None
+
+
 _TOPIC_RE = re.compile(
-    r"\b(?:about|explaining|explains|covering|introducing|announcing|on the topic of|regarding|on(?= how\b))\s+",
+    r"\b(?:about|explaining|explains|covering|introducing|announcing|on the topic of|regarding|(?:on|of)(?= how\b)"
+    r"|(?:tutorial|guide|walkthrough|lesson)\s+(?:on|to|for))\s+",
     re.I,
 )
 

@@ -1,16 +1,19 @@
 """Prompt facts → the content variables of each template (titles, names, lists, numbers).
 
-Rule for every kind: what the prompt gives replaces the template's sample content, and
-once the prompt has given the main content, sample secondary lines (a sample host, a
-sample tagline) are cleared rather than left in — a made-up "Kira Tanaka" under someone
-else's title would be worse than no line at all. A prompt that gives nothing keeps the
-sample so the draft still shows what the template can do.
+Rule for every kind: a template's sample content (its made-up dish, quote, person, data —
+`TemplateInfo.samples`) is never shown as if the prompt had given it. Each sample slot holds
+what the prompt gives, else it is left empty and the template leaves it out (no empty bullet,
+no empty chart, no lone author line). A stand-in would be worse than a gap: pasta ingredients
+on a risotto card read as the user's, and a video has no way to mark a line as "fill me in" —
+the editor lists every variable by name, so an empty one is the hint. The generic labels and
+settings around the content ("Recipe", "Hosted by", a countdown from 5) stay.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from .catalog import KINDS
 from .fill_helpers import Values, split_joined
 from .list_fills import bullet_list, chart, multi_scene, recipe_card, stat_counter
 from .prompt_reading import PromptFacts
@@ -18,8 +21,8 @@ from .text_fills import countdown, kinetic_type, logo_reveal, lower_third, quote
 
 
 def fill_content(kind: str, facts: PromptFacts) -> Values:
-    """The content variables for `kind` that the prompt determines."""
-    return _FILLS[kind](facts)
+    """The content variables for `kind`: every sample slot, filled from the prompt or empty."""
+    return {name: "" for name in KINDS[kind].samples} | _FILLS[kind](facts)
 
 
 def suggested_duration(kind: str, facts: PromptFacts, values: Values, default: float) -> float:

@@ -16,33 +16,31 @@ from .fill_helpers import (
     title_of,
     unused_quotes,
 )
-from .phrases import NUMBER_WORD_RE, clause_after, name_at, sentence_case, word_number
+from .phrases import NUMBER_WORD_RE, clause_after, name_at, sentence_case, title_at, word_number
 from .prompt_reading import PromptFacts
 
 _SHOW_WORDS = r"podcast|webinar|vlog|series|show|course|lesson|talk|keynote|conference|livestream|newsletter|masterclass|workshop|interview"
 
 
 def title_card(facts: PromptFacts) -> Values:
-    v: Values = {}
     title = title_of(facts)
-    person = person_of(facts)
-    if not (title or person or facts.episode):
-        return v
-    v["TITLE"] = title or ""
+    if not title and (
+        m := re.search(r"\b(?:card|intro|opener|slate|cover|screen)\s+for\s+", facts.text, re.I)
+    ):
+        title = title_at(facts.text, m.end())
     show = re.search(rf"\b({_SHOW_WORDS})\b", facts.prompt, re.I)
     kicker = show.group(1).capitalize() if show else ""
     if facts.season:
         kicker = f"{kicker} · Season {facts.season}" if kicker else f"Season {facts.season}"
-    v["KICKER"] = kicker
+    v: Values = {"TITLE": facts.unmask(title or ""), "KICKER": kicker}
     v["EPISODE_LABEL"], v["EPISODE"] = ("Episode", facts.episode) if facts.episode else ("", "")
-    if person:
+    v["HOST_LABEL"], v["HOST"] = "", ""
+    if person := person_of(facts):
         name, label = person
         guest = facts.people.get("guest")
         if guest and guest != name:
             name = f"{name} · with {guest}"
         v["HOST_LABEL"], v["HOST"] = label, name
-    else:
-        v["HOST_LABEL"], v["HOST"] = "", ""
     return v
 
 
@@ -82,37 +80,35 @@ def lower_third(facts: PromptFacts) -> Values:
 
 
 def quote_card(facts: PromptFacts) -> Values:
-    v: Values = {}
     quotes = sorted(unused_quotes(facts) + ([facts.title] if facts.title else []), key=len, reverse=True)
     text = quotes[0] if quotes and len(quotes[0].split()) >= 2 else None
     text = text or sentence_after(
         facts, r"\bquot(?:e|ation)\b[^:.\n]{0,40}?(?::|\bsaying\b|\bthat says\b)\s*"
     )
-    if not text:
-        return v
-    v["QUOTE"] = text
-    author = None
-    at = facts.prompt.find(text)
-    tail = facts.prompt[at + len(text) :].lstrip("\"'”’»") if at >= 0 else ""
-    m = re.match(
-        r"\s*[,.]?\s*(?:[—–]+|-+|\bby\b|\bfrom\b|\battributed to\b|\bsaid by\b|\bcredited to\b)\s*", tail
-    )
-    got = name_at(tail, m.end()) if m else None
-    if not got:
-        m = re.search(r"\b(?:by|attributed to|credited to|said by)\s+", facts.text)
-        got = name_at(facts.text, m.end()) if m else None
-    author = facts.unmask(got[0]) if got else None
-    if not author:
-        m = re.search(
-            r"([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+(?:once\s+)?(?:said|says|wrote)\b", facts.prompt
-        )
-        author = m.group(1) if m else None
-    v["AUTHOR"] = author or facts.people.get("name") or ""
     source = after_cue(
         facts, r"\b(?:source|from (?:the|his|her|their) (?:book|speech|talk|interview|film))\s*:?\s*"
     )
-    v["SOURCE"] = source or ""
-    return v
+    return {"QUOTE": text or "", "AUTHOR": _quote_author(facts, text) or "", "SOURCE": source or ""}
+
+
+def _quote_author(facts: PromptFacts, text: str | None) -> str | None:
+    """'"…" — Name', '"…" by Name', 'a quote by Name', 'Name once said …'."""
+    got = None
+    if text and (at := facts.prompt.find(text)) >= 0:
+        tail = facts.prompt[at + len(text) :].lstrip("\"'”’»")
+        m = re.match(
+            r"\s*[,.]?\s*(?:[—–]+|-+|\bby\b|\bfrom\b|\battributed to\b|\bsaid by\b|\bcredited to\b)\s*", tail
+        )
+        got = name_at(tail, m.end()) if m else None
+    if not got:
+        m = re.search(r"\b(?:by|attributed to|credited to|said by)\s+", facts.text)
+        got = name_at(facts.text, m.end()) if m else None
+    if got:
+        return facts.unmask(got[0])
+    m = re.search(
+        r"([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+(?:once\s+)?(?:said|says|wrote|saying)\b", facts.prompt
+    )
+    return m.group(1) if m else facts.people.get("name")
 
 
 def countdown(facts: PromptFacts) -> Values:
@@ -143,7 +139,6 @@ def countdown(facts: PromptFacts) -> Values:
 
 
 def logo_reveal(facts: PromptFacts) -> Values:
-    v: Values = {}
     tagline = after_cue(
         facts, r"\b(?:tagline|slogan|motto|strapline|claim)\s*(?:is|:|=|of|reading|that says|saying)?\s*"
     )
@@ -160,16 +155,12 @@ def logo_reveal(facts: PromptFacts) -> Values:
     if not brand:
         quotes = [q for q in unused_quotes(facts) if q != tagline]
         brand = quotes[0] if quotes else None
-    if not brand:
-        return v
-    v["BRAND"] = brand
     if not tagline:
         quotes = [q for q in unused_quotes(facts) if q != brand]
         tagline = quotes[0] if quotes else None
-    v["TAGLINE"] = tagline or ""
-    words = re.findall(r"[A-Za-z0-9]+", brand)
-    v["MARK"] = "".join(w[0] for w in words[:2]).upper() if len(words) >= 2 else brand[:1].upper()
-    return v
+    words = re.findall(r"[A-Za-z0-9]+", brand or "")
+    mark = "".join(w[0] for w in words[:2]) if len(words) >= 2 else (brand or "")[:1]
+    return {"BRAND": brand or "", "TAGLINE": tagline or "", "MARK": mark.upper()}
 
 
 def kinetic_type(facts: PromptFacts) -> Values:
