@@ -83,7 +83,7 @@ def lead_title(facts: PromptFacts) -> str | None:
     """'Top 5 tips for better sleep' from 'Top 5 tips for better sleep: a, b, c'."""
     if not facts.list_lead:
         return None
-    lead = LEAD_NOISE.sub("", facts.list_lead).strip(" ,:")
+    lead = LEAD_NOISE.sub("", facts.list_lead.rsplit(": ", 1)[-1]).strip(" ,:")
     words = lead.split()
     if not 1 <= len(words) <= 9 or STYLE_WORDS.search(lead):
         return None

@@ -141,7 +141,8 @@ def chart(facts: PromptFacts) -> Values:
     title = facts.title or (unused_quotes(facts) or [None])[0]
     if not title and facts.list_lead and re.search(r"\b(?:chart|graph|plot)\b", facts.list_lead, re.I):
         cleaned = _CHART_CUE.sub("", LEAD_NOISE.sub("", facts.list_lead))
-        cleaned = re.sub(r"\s+(?:over time|over the \w+|by month|per month)$", "", cleaned).strip(" :")
+        cleaned = re.sub(r"\s+(?:as|in)\s+an?\s+(?:\w+\s+)?(?:chart|graph|plot)$", "", cleaned.strip(" :;,"))
+        cleaned = re.sub(r"\s+(?:over time|over the \w+|by month|per month)$", "", cleaned)
         title = sentence_case(cleaned) if 0 < len(cleaned.split()) <= 8 else None
     if not title:
         cued = after_cue(

@@ -48,7 +48,7 @@ _NUMBERED_RE = re.compile(
 _BULLET_LINE_RE = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+(.+?)\s*$", re.M)
 _HEADED_RE = re.compile(r"(?:^|(?<=[.:\n]))\s*([A-Z][\w' ]{0,30}?):\s*([^.:\n]{2,}?)(?=\.(?=\s|$)|\n|$)")
 _GENERIC_LIST_RE = re.compile(rf"(?:^|[.\n]\s*|\s)([\w ]{{2,40}}):\s*([^:\n]+?,[^:\n]+?){_END}")
-_SEPARATED_RE = re.compile(r"(^|[.\n:]\s*)([^.:\n;|]+(?:[;|][^.:\n;|]+){2,})")
+_SEPARATED_RE = re.compile(r"(^|[.\n:]\s*)([^.:\n;|•]+(?:[;|•][^.:\n;|•]+){2,})")
 _LABEL = r"[A-Za-z][\w'&/-]*(?:\s+[A-Za-z][\w'&/-]*){0,3}"
 _VALUE = rf"{VALUE_TOKEN}(?!\w|\.\d)"
 _PAIR_RUN_RE = re.compile(
@@ -58,7 +58,7 @@ _PAIR_LEAD_RE = re.compile(
     r"^.*\b(?:comparing|compare|showing|show|of|with|for|between|across|chart|graph|plot)\s+", re.I
 )
 _STYLE_RE = re.compile(
-    r"\b(?:background|backdrop|accents?|colou?rs?|font|theme|mood|vertical|portrait|landscape|square|seconds?)\b",
+    r"\b(?:background|backdrop|accents?|colou?rs?|font|theme|\w+\s+mood|vertical|portrait|landscape|square|seconds?)\b",
     re.I,
 )
 _NOT_LIST_KEYS = re.compile(
@@ -212,14 +212,18 @@ def _take_segment(
 ) -> bool:
     """Items of the 'a, b and c' run in text[start:end]. A styling tail ('… on a dark
     background') is cut from an item and styling-only items are left out, so both stay readable
-    by the colour readers; so are a recipe's time and servings."""
+    by the colour readers; so are a recipe's time and servings. Colour words are items in a
+    recipe (chocolate, lemon, cream) and, with `exclude_colors`, styling elsewhere."""
     text = facts.text
+    first = re.split(r"[,;|•]", text[start:end], maxsplit=1)[0]
+    if (dash := max(first.rfind(" — "), first.rfind(" – "))) >= 0:
+        start += dash + 3  # "why sleep matters — memory, mood and metabolism": the list starts after the dash
     items = []
     for raw in split_items(text[start:end]):
         item = _STYLE_TAIL_RE.sub("", raw).strip()
         if item and not (
             _STYLE_RE.search(item)
-            or (exclude_colors and COLOR_WORD_RE.search(item))
+            or (exclude_colors and facts.kind != "recipe-card" and COLOR_WORD_RE.search(item))
             or (facts.kind == "recipe-card" and _RECIPE_META_RE.search(item))
         ):
             items.append(item)

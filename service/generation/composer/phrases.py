@@ -141,10 +141,10 @@ def clause_after(text: str, pos: int, *, stops: str = "") -> tuple[str, int]:
 
 
 def split_items(segment: str) -> list[str]:
-    """'a, b and c' / 'a, b or c' / 'a; b; c' / 'a | b' → ['a', 'b', 'c'] (trailing 'etc.' dropped)."""
+    """'a, b and c' / 'a, b or c' / 'a; b; c' / 'a • b' / 'a | b' → ['a', 'b', 'c'] (trailing 'etc.' dropped)."""
     segment = segment.strip().rstrip(".")
-    if re.search(r"[;|]", segment):
-        parts = re.split(r"\s*[;|]\s*", segment)
+    if re.search(r"[;|•]", segment):
+        parts = re.split(r"\s*[;|•]\s*", segment)
     elif "," in segment:
         parts = [p.strip() for p in re.split(r"\s*,\s*", segment) if p.strip()] or [""]
         last = re.sub(r"^(?:and|&|or)\s+", "", parts[-1])

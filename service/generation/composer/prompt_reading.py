@@ -397,6 +397,10 @@ def _read_recipe(facts: PromptFacts) -> None:
     if span and (dish := facts.unmask(facts.text[span[0] : span[1]]).strip()):
         facts.title = dish
         facts.masked.blank(*span)
+    for m in re.finditer(
+        r"\brecipe(?:\s+(?:card|video|clip|reel))?\b", facts.text, re.I
+    ):  # it chose the kind
+        facts.masked.blank(m.start(), m.end())
 
 
 def _dish_span(text: str) -> tuple[int, int] | None:

@@ -24,9 +24,8 @@ _SHOW_WORDS = r"podcast|webinar|vlog|series|show|course|lesson|talk|keynote|conf
 
 def title_card(facts: PromptFacts) -> Values:
     title = title_of(facts)
-    if not title and (
-        m := re.search(r"\b(?:card|intro|opener|slate|cover|screen)\s+for\s+", facts.text, re.I)
-    ):
+    cue = r"\b(?:card|intro|opener|slate|cover|screen)\s+for\s+(?:of\s+)?"  # "for [season 3] of X"
+    if not title and (m := re.search(cue, facts.text, re.I)):
         title = title_at(facts.text, m.end())
     show = re.search(rf"\b({_SHOW_WORDS})\b", facts.prompt, re.I)
     kicker = show.group(1).capitalize() if show else ""
@@ -65,7 +64,10 @@ def lower_third(facts: PromptFacts) -> Values:
     if not role:
         at = facts.prompt.find(name)
         tail = facts.prompt[at + len(name) :] if at >= 0 else ""
-        m = re.match(r"\s*(?:,|\(|—|–|-|:|\bwho is\b|\bis\b)\s*(?:the\s+|a\s+|an\s+|our\s+)?", tail)
+        m = re.match(
+            r"\s*(?:[,(—–:-]\s*(?:who(?: is|'s)\s+)?|\bwho(?: is|'s)\b|\bis\b)\s*(?:the\s+|a\s+|an\s+|our\s+)?",
+            tail,
+        )
         if m:
             candidate, _ = clause_after(tail, m.end(), stops=r"in\s+\w+|on\s+\w+")
             candidate = candidate.rstrip(")").strip()
@@ -101,7 +103,7 @@ def _quote_author(facts: PromptFacts, text: str | None) -> str | None:
         )
         got = name_at(tail, m.end()) if m else None
     if not got:
-        m = re.search(r"\b(?:by|attributed to|credited to|said by)\s+", facts.text)
+        m = re.search(r"\b(?:by|from|attributed to|credited to|said by)\s+", facts.text)
         got = name_at(facts.text, m.end()) if m else None
     if got:
         return facts.unmask(got[0])
@@ -172,6 +174,7 @@ def kinetic_type(facts: PromptFacts) -> Values:
         r"\b(?:saying|says|that says|reading|reads|with the (?:text|words|message|line|slogan)|message|slogan|words)\s*:?\s*",
         stops=r"in\s+\w+|on\s+\w+",
     )
+    message = message or sentence_after(facts, r"\b(?:typography|type|text|video|animation|reel)\s*:\s*")
     message = message or (sentence_case(facts.topic) if facts.topic else None)
     if not message:
         return v
