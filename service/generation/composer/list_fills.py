@@ -138,7 +138,7 @@ def chart(facts: PromptFacts) -> Values:
     v: Values = {"DATA": ""}
     if len(pairs) >= 2:
         v["DATA"] = joined([f"{label}: {value}" if label else value for label, value in pairs])
-    title = facts.title or (unused_quotes(facts) or [None])[0]
+    title = facts.title or next(iter(unused_quotes(facts)), None)
     if not title and facts.list_lead and re.search(r"\b(?:chart|graph|plot)\b", facts.list_lead, re.I):
         cleaned = _CHART_CUE.sub("", LEAD_NOISE.sub("", facts.list_lead))
         cleaned = re.sub(r"\s+(?:as|in)\s+an?\s+(?:\w+\s+)?(?:chart|graph|plot)$", "", cleaned.strip(" :;,"))

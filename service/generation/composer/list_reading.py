@@ -197,7 +197,7 @@ def _separated(facts: PromptFacts) -> bool:
     if facts.kind not in _LIST_KINDS:
         return False
     m = _SEPARATED_RE.search(facts.text)
-    return bool(m) and _take_segment(facts, m.start(2), m.end(2), None, exclude_colors=True)
+    return m is not None and _take_segment(facts, m.start(2), m.end(2), None, exclude_colors=True)
 
 
 def _take_segment(

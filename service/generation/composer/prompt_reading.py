@@ -180,13 +180,13 @@ def _read_duration(facts: PromptFacts) -> None:
             facts.duration = value
         facts.masked.blank(m.start(), m.end())
     if facts.duration is None:
-        m = _MINUTES_RE.search(text)
-        if m and (value := word_number(m.group(1))):
+        minutes = _MINUTES_RE.search(text)
+        if minutes and (value := word_number(minutes.group(1))):
             facts.duration = value * 60
-            facts.masked.blank(m.start(), m.end())
-        elif m := _HALF_MINUTE_RE.search(text):
+            facts.masked.blank(minutes.start(), minutes.end())
+        elif half := _HALF_MINUTE_RE.search(text):
             facts.duration = 30.0
-            facts.masked.blank(m.start(), m.end())
+            facts.masked.blank(half.start(), half.end())
 
 
 _BG_AFTER = r"background|backgrounds|bg|backdrop|canvas|base|theme"

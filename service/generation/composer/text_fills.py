@@ -45,9 +45,9 @@ def title_card(facts: PromptFacts) -> Values:
 
 def lower_third(facts: PromptFacts) -> Values:
     v: Values = {}
-    name = None
-    for role in ("name", "host", "presenter", "guest"):
-        name = name or facts.people.get(role)
+    name: str | None = None
+    for key in ("name", "host", "presenter", "guest"):
+        name = name or facts.people.get(key)
     if not name:
         m = re.search(r"\b(?:for|of|introducing|showing)\s+", facts.text)
         got = name_at(facts.text, m.end()) if m else None
