@@ -403,6 +403,10 @@ HELD_OUT = [
     pytest.param("Cookies recipe • butter • sugar • flour • chocolate", "recipe-card",
                  {"TITLE": "Cookies", "INGREDIENTS": ["Butter", "Sugar", "Flour", "Chocolate"]},
                  id="recipe-inline-bullets"),
+    pytest.param("A recipe card for tacos with tortillas, beef, salsa and cheese in a vertical format", "recipe-card",
+                 {"TITLE": "Tacos", "INGREDIENTS": ["Tortillas", "Beef", "Salsa", "Cheese"]}, id="recipe-style-tail"),
+    pytest.param("A bullet list with fast, cheap and good, on a dark background in 9:16", "bullet-list",
+                 {"POINTS": ["Fast", "Cheap", "Good"], "TITLE": ""}, id="bullets-style-tail"),
     pytest.param("A bullet list of reasons to learn Python: it's readable, it has a huge ecosystem, and it runs "
                  "everywhere", "bullet-list", {"TITLE": "Reasons to learn Python",
                  "POINTS": ["It's readable", "It has a huge ecosystem", "It runs everywhere"]}, id="bullets-cued"),

@@ -74,7 +74,7 @@ def first_full_name(facts: PromptFacts) -> str | None:
 
 LEAD_NOISE = re.compile(
     r"^(?:(?:a|an|the|make|create|give me|i want|please)\s+)*(?:(?:short|quick|simple|animated)\s+)*"
-    r"(?:(?:bullet(?:ed)?\s+)?(?:list|points|video|slide|explainer|clip)\s+(?:of|about|on|with|for|listing|showing|covering)\s+)?",
+    r"(?:(?:bullet(?:ed)?\s+)?(?:list|points|video|slide|explainer|clip)(?:\s+(?:of|about|on|with|for|listing|showing|covering))?(?:\s+|$))?",
     re.I,
 )
 

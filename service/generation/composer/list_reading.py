@@ -34,8 +34,8 @@ _PROSE_CUE_RE = re.compile(
 )
 _STYLE_TAIL_RE = re.compile(
     r"\s+(?:on|in|with|against|over)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,3}?"
-    r"(?:background|backdrop|theme|accents?|colou?rs?|font|palette|mode|format)\b.*$"
-    r"|\s+in\s+(?:vertical|portrait|square|landscape|\d+:\d+)\b.*$",
+    r"(?:background|backdrop|theme|accents?|colou?rs?|font|palette|mode|format)\b[^,;|•]*$"
+    r"|\s+in\s+(?:vertical|portrait|square|landscape|\d+:\d+)\b[^,;|•]*$",
     re.I,
 )
 _RECIPE_META_RE = re.compile(
@@ -219,7 +219,7 @@ def _take_segment(
     if (dash := max(first.rfind(" — "), first.rfind(" – "))) >= 0:
         start += dash + 3  # "why sleep matters — memory, mood and metabolism": the list starts after the dash
     items = []
-    for raw in split_items(text[start:end]):
+    for raw in split_items(_STYLE_TAIL_RE.sub("", text[start:end].rstrip(" ,;"))):
         item = _STYLE_TAIL_RE.sub("", raw).strip()
         if item and not (
             _STYLE_RE.search(item)
