@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -194,7 +194,7 @@ class JobManager:
         job = await asyncio.to_thread(self.store.get_job, job_id)
         return self._with_live_progress(job) if job else None
 
-    async def subscribe(self, job_id: str) -> AsyncIterator[JobEvent]:
+    async def subscribe(self, job_id: str) -> AsyncGenerator[JobEvent]:
         """Events for one job: a `snapshot` first, then `status`/`progress` until it is finished.
 
         Raises JobNotFound for an unknown id. Close the iterator when done early

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -192,7 +192,8 @@ class Store:
         if only_if is not None:
             stmt = stmt.where(JobRow.status.in_([JobStatus(x).value for x in only_if]))
         with self._sessions.begin() as s:
-            if s.execute(stmt.values(**fields)).rowcount == 0:
+            result = s.execute(stmt.values(**fields))
+            if isinstance(result, CursorResult) and result.rowcount == 0:
                 return None
             row = s.get(JobRow, job_id)
             return _job(row) if row else None
