@@ -8,6 +8,7 @@ async with BrowserPool(2) as pool:
 from .browser import BrowserKind, find_browser
 from .composition import (
     CANONICAL_SIZES,
+    PLACEHOLDER_NAME,
     Composition,
     declared_variables,
     parse_composition,
@@ -36,11 +37,13 @@ from .render import (
     probe_page,
     render_to_file,
 )
-from .render_options import QUALITIES, RenderOptions, default_workers, output_size
+from .render_options import QUALITIES, RESOLUTION_PATTERN, RenderOptions, default_workers, output_size
 
 __all__ = [
     "CANONICAL_SIZES",
+    "PLACEHOLDER_NAME",
     "QUALITIES",
+    "RESOLUTION_PATTERN",
     "BrowserKind",
     "BrowserPool",
     "BrowserUnavailable",

@@ -24,7 +24,9 @@ DEFAULT_FPS = 30.0
 MAX_FPS = 120.0
 MAX_LAYOUT_SIDE = 7680
 
-PLACEHOLDER_RE = re.compile(r"\{\{\$([A-Z][A-Z0-9_]*)\}\}")
+PLACEHOLDER_NAME = "[A-Z][A-Z0-9_]*"
+"""What may stand between `{{$` and `}}`: upper-case letters, digits and _."""
+PLACEHOLDER_RE = re.compile(r"\{\{\$(" + PLACEHOLDER_NAME + r")\}\}")
 _HTML_TAG_RE = re.compile(r"<html\b([^>]*)>", re.IGNORECASE)
 _ATTR_RE = re.compile(r"""([\w:-]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _VARS_BLOCK_RE = re.compile(
