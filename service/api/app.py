@@ -21,6 +21,7 @@ from .auth import AuthConfig, token_router
 from .docs_page import mount_docs
 from .errors import install_error_handlers
 from .limits import BodySizeLimit
+from .openapi import install_openapi
 from .state import Services
 
 log = logging.getLogger("seekreel.api")
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.auth = auth
     app.state.services = services
     install_error_handlers(app)
+    install_openapi(app, settings, auth)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
 
     app.include_router(token_router)
