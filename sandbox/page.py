@@ -242,6 +242,9 @@ class PageSession:
 
     async def close(self) -> None:
         self._unlisten()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._context_id and self.browser.alive:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(
@@ -264,16 +267,23 @@ class PageSession:
             raise RenderError(f"browser refused {method}: {exc}") from None
 
     async def _race(self, aw: Any) -> Any:
-        """Await `aw`, but fail at once if the page crashes meanwhile."""
+        """Await `aw`, but fail at once if the page crashes meanwhile.
+
+        `aw` runs as a task of its own, and `asyncio.wait` leaves it running when this
+        coroutine is cancelled (a seek's timeout). So it is finished here on every way out;
+        else it would fail later, when the browser is closed, with nobody to hear it.
+        """
         assert self.state.crashed is not None
         task = asyncio.ensure_future(aw)
-        done, _ = await asyncio.wait({task, self.state.crashed}, return_when=asyncio.FIRST_COMPLETED)
-        if task in done:
-            return task.result()
-        task.cancel()
-        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # consumed: no "never retrieved"
-        self.browser.broken = True
-        raise PageCrashed(self.state.crashed.result())
+        try:
+            done, _ = await asyncio.wait({task, self.state.crashed}, return_when=asyncio.FIRST_COMPLETED)
+            if task in done:
+                return task.result()
+            self.browser.broken = True
+            raise PageCrashed(self.state.crashed.result())
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     def raise_if_errors(self) -> None:
         """Uncaught page errors so far, as a PageError naming the first one and its time."""

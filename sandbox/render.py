@@ -130,7 +130,7 @@ async def render_to_file(
             if finishing is not None:
                 await finishing
         except BaseException:
-            if finishing is not None and not finishing.done():
+            if finishing is not None:  # even when done: its own failure is retrieved here
                 finishing.cancel()
                 await asyncio.gather(finishing, return_exceptions=True)
             raise

@@ -19,6 +19,7 @@ from .docs_page import mount_docs
 from .editor_page import mount_editor
 from .errors import install_error_handlers
 from .limits import BodySizeLimit
+from .openapi import install_openapi
 from .state import Services
 
 DESCRIPTION = """
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.auth = auth
     app.state.services = services
     install_error_handlers(app)
+    install_openapi(app, settings, auth)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
 
     app.include_router(token_router)

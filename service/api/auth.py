@@ -20,13 +20,14 @@ import time
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
 
 from ..settings import Settings
 from .errors import ApiError
-from .schemas import TokenOut
+from .schemas import OAuthErrorOut, TokenOut, TokenRequest
 
 TOKEN_PREFIX = "srt_"
 
@@ -143,26 +144,40 @@ token_router = APIRouter(tags=["auth"])
     "/oauth2/token",
     response_model=TokenOut,
     summary="OAuth2 client credentials → access token",
-    responses={400: {"description": "unsupported grant type"}, 401: {"description": "unknown client"}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": TokenRequest.model_json_schema()}},
+        }
+    },
+    responses={
+        400: {"model": OAuthErrorOut, "description": "invalid_request or unsupported_grant_type"},
+        401: {"model": OAuthErrorOut, "description": "invalid_client: unknown client, wrong or no secret"},
+    },
 )
-async def issue_token(
-    request: Request,
-    grant_type: Annotated[str, Form(examples=["client_credentials"])],
-    client_id: Annotated[str | None, Form()] = None,
-    client_secret: Annotated[str | None, Form()] = None,
-) -> JSONResponse:
-    """Trade a client id and secret (form fields, or HTTP Basic) for a Bearer token (RFC 6749 §4.4)."""
+async def issue_token(request: Request) -> JSONResponse:
+    """Trade a client id and secret (form fields, or HTTP Basic) for a Bearer token (RFC 6749 §4.4).
+
+    The form is read here rather than by FastAPI so that every answer, a malformed request
+    too, has OAuth2's own error shape, which OAuth client libraries expect.
+    """
     config: AuthConfig = request.app.state.auth
-    if grant_type != "client_credentials":
-        return _oauth_error(400, "unsupported_grant_type", "only grant_type=client_credentials is supported")
+    fields = dict(await request.form())
+    if "grant_type" not in fields:
+        return _oauth_error(400, "invalid_request", "send grant_type=client_credentials")
+    try:
+        form = TokenRequest.model_validate(fields)
+    except ValidationError as exc:
+        if any(e["loc"] == ("grant_type",) for e in exc.errors()):
+            return _oauth_error(
+                400, "unsupported_grant_type", "only grant_type=client_credentials is supported"
+            )
+        return _oauth_error(400, "invalid_request", "client_id and client_secret are form fields (text)")
     basic = _basic_credentials(request.headers.get("authorization", ""))
-    if basic is not None:
-        client_id, client_secret = basic
-    if not client_id or not client_secret:
-        return _oauth_error(400, "invalid_request", "send client_id and client_secret")
+    client_id, client_secret = basic or (form.client_id, form.client_secret)
     expected = config.clients.get(client_id)
     if expected is None or not hmac.compare_digest(expected.encode(), client_secret.encode()):
-        return _oauth_error(401, "invalid_client", "unknown client or wrong secret")
+        return _oauth_error(401, "invalid_client", "unknown client, or a wrong or missing secret")
     token = TokenOut(access_token=config.issue_token(client_id), token_type="Bearer", expires_in=config.ttl)
     return JSONResponse(token.model_dump(), headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 

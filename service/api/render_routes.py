@@ -30,7 +30,7 @@ MP4_RESPONSE = {
     "/render",
     summary="Render HTML to MP4",
     response_class=FileResponse,
-    responses={**MP4_RESPONSE, **error_responses(400, 401, 413, 422, 429, 503)},
+    responses={**MP4_RESPONSE, **error_responses(400, 409, 413, 422, 429, 500, 503)},
 )
 async def render(body: RenderRequest, svc: ServicesDep) -> FileResponse:
     """Render a composition and answer with the MP4 once it is done (the render runs as a job)."""
@@ -44,7 +44,7 @@ async def render(body: RenderRequest, svc: ServicesDep) -> FileResponse:
     "/ai-render",
     summary="Prompt to MP4",
     response_class=FileResponse,
-    responses={**MP4_RESPONSE, **error_responses(400, 401, 413, 422, 429, 503)},
+    responses={**MP4_RESPONSE, **error_responses(400, 409, 413, 422, 429, 500, 503)},
 )
 async def ai_render(body: AiRenderRequest, svc: ServicesDep) -> FileResponse:
     """Write a composition from the prompt (validated and repaired), then render it.
