@@ -11,6 +11,7 @@ import asyncio
 import base64
 import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -75,7 +76,7 @@ class PageSession:
         self._frame_no = 0
         self._time: float | None = None
         self._loaded: asyncio.Event = asyncio.Event()
-        self._unlisten = lambda: None
+        self._unlisten: Callable[[], None] = lambda: None
         self._script_installed = False
         self._main_frame: str | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -218,7 +219,8 @@ class PageSession:
         except TimeoutError:
             self.browser.broken = True
             raise RenderError(f"the browser produced no frame within {FRAME_TIMEOUT:g} s") from None
-        return res.get("screenshotData")
+        data = res.get("screenshotData")
+        return None if data is None else str(data)
 
     async def timer_calls(self) -> list[TimerCall]:
         """Which timers the page's own code called, and when, since it loaded.

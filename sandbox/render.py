@@ -295,7 +295,7 @@ async def _run_all(coros: list) -> None:  # type: ignore[type-arg]
         raise _first_leaf(group) from None
 
 
-def _first_leaf(group: BaseExceptionGroup) -> BaseException:  # type: ignore[type-arg]
+def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
     exc: BaseException = group
     while isinstance(exc, BaseExceptionGroup):
         exc = exc.exceptions[0]

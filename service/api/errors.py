@@ -100,7 +100,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         code, message, details = describe_validation_errors(list(exc.errors()))
-        extra = {"details": details} if details else {}
+        extra: dict[str, Any] = {"details": details} if details else {}
         return error_response(400, code, message, **extra)
 
     @app.exception_handler(StarletteHTTPException)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
@@ -18,7 +20,7 @@ from .state import Services, ServicesDep
 
 router = APIRouter(tags=["render"], dependencies=[Authorized])
 
-MP4_RESPONSE = {
+MP4_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {"video/mp4": {"schema": {"type": "string", "format": "binary"}}},
         "description": "The video (H.264 MP4) with Content-Length; X-Seekreel-Job names the job.",
