@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -128,6 +129,52 @@ class Settings(BaseSettings):
     """Most elements a composition may have."""
     validation_seek_timeout: float = 5.0
     """Budget of each sample seek in the validator's runtime check."""
+
+    # Fetching user URLs (service/safe_fetch): public addresses only, bounded in time and size
+    fetch_allow_hosts: str = ""
+    """Comma-separated `host:port` pairs exempt from the public-address rule (intranets, tests); empty → none."""
+    fetch_max_bytes: int = 50 * 1024 * 1024
+    """Largest body fetched from a URL; a bigger Content-Length is refused before reading."""
+    fetch_timeout: float = 15.0
+    """Seconds allowed to connect, and to wait for each read, per request."""
+    fetch_deadline: float = 120.0
+    """Seconds allowed for a whole fetch, redirects and body included (stops slow trickles)."""
+    fetch_ca_bundle: Path | None = None
+    """Extra PEM file of certificate authorities trusted for fetching (an intranet's own CA)."""
+
+    # Scene backgrounds (service/backgrounds)
+    background_max_pixels: int = 40_000_000
+    """Largest source picture (width × height) decoded; bigger is refused (decompression bombs)."""
+    background_max_side: int = 1920
+    """Still backgrounds are scaled down to fit this many pixels on their longer side."""
+    background_frames_max_side: int = 1280
+    """Frames of animated backgrounds (GIF, video) are scaled down to fit this on their longer side."""
+    background_max_frames: int = 300
+    """Most distinct frames decoded from one animated background; the page loops what was decoded."""
+    background_max_seconds: float = 20.0
+    """Longest stretch of a GIF or video decoded; the page loops it."""
+    background_video_fps: float = 15.0
+    """Frames per second sampled from video backgrounds (lower when the video itself has fewer)."""
+    media_search_providers: str = "giphy,pexels,local"
+    """Order in which `search` backgrounds are looked up; providers without a key are skipped."""
+    media_dir: Path | None = None
+    """Folder of images, GIFs and videos for offline `search` backgrounds, matched by file-name words."""
+    giphy_api_key: str | None = None
+    """GIPHY API key for `search` backgrounds; None → GIPHY is skipped."""
+    giphy_api_url: str = "https://api.giphy.com/v1"
+    """GIPHY API base URL (tests point it at a fake)."""
+    giphy_rating: str = "g"
+    """Highest GIPHY content rating accepted (g, pg, pg-13, r)."""
+    pexels_api_key: str | None = None
+    """Pexels API key for `search` backgrounds; None → Pexels is skipped."""
+    pexels_api_url: str = "https://api.pexels.com"
+    """Pexels API base URL (photos under /v1, videos under /videos; tests point it at a fake)."""
+    pexels_media: Literal["photos", "videos"] = "photos"
+    """Whether Pexels is searched for photos or for short videos."""
+    openai_image_model: str = "gpt-image-2"
+    """OpenAI Images model for `ai` backgrounds (uses the OpenAI key and base URL above)."""
+    openai_image_size: str | None = None
+    """Size asked of the Images API (WIDTHxHEIGHT); None → by the storyboard's aspect, e.g. 1536x864 for 16:9."""
 
 
 @lru_cache(maxsize=1)

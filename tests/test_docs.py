@@ -172,7 +172,7 @@ def documented_settings() -> dict[frozenset[str], str]:
 
 def default_matches(cell: str, default: object) -> bool:
     token = first_code(cell)
-    if default is None:
+    if default is None or default == "":  # an empty string is "nothing set"
         return cell.startswith(UNSET)
     if token is None:
         return False

@@ -13,8 +13,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from .loopback import LoopbackServer
 
 
 @dataclass
@@ -36,30 +38,14 @@ class Reply:
     """Seconds to wait before answering (to trip client timeouts)."""
 
 
-class JsonServer:
+class JsonServer(LoopbackServer):
     """`with JsonServer(handle) as srv:` → `srv.url` ('http://127.0.0.1:PORT'), `srv.requests`."""
 
     def __init__(self, handle: Callable[[Request], Reply]) -> None:
         self.handle = handle
         self.requests: list[Request] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> JsonServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(self._handler_class())
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
