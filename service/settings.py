@@ -122,6 +122,14 @@ class Settings(BaseSettings):
     video_retention_hours: float = 24 * 7
     """Rendered videos of finished jobs are deleted after this long (the job record stays)."""
 
+    # Narrated projects and the storyboard API (service/projects, service/api/compat)
+    project_concurrency: int = 2
+    """Project sections voiced and given their backgrounds at the same time, over all projects."""
+    project_retention_hours: float = 24 * 7
+    """A finished project's voices and backgrounds are deleted after this long (the record stays)."""
+    signed_url_ttl: int = 24 * 3600
+    """Seconds a signed download link (the storyboard API's `videoUrl`) works without a key."""
+
     # Validation (service/validation)
     validation_max_bytes: int = 50_000
     """Largest composition (UTF-8 bytes) the validator passes."""

@@ -1,11 +1,16 @@
-"""API keys and OAuth2 client credentials.
+"""API keys and OAuth2 client credentials; who the caller is; signed download links.
 
 With neither configured the API is open (and `seekreel serve` only allows that on a
 loopback address unless told otherwise). Otherwise every API route needs
-`Authorization: Bearer <api key or access token>`; the token endpoint trades a client id
-and secret for a short-lived, HMAC-signed access token (stateless: nothing to store).
+`Authorization: Bearer <api key or access token>` — or the bare key or token, as clients of
+the hosted storyboard API send it; the token endpoint trades a client id and secret (form or
+JSON body) for a short-lived, HMAC-signed access token (stateless: nothing to store).
 The `access_token` query parameter is accepted too (RFC 6750 §2.3) because a browser's
-`<video src>` cannot send headers.
+`<video src>` cannot send headers, and so is a signed link (`expires` + `signature`, made
+by `AuthConfig.sign_path`) for one path, which is how `videoUrl` downloads need no header.
+
+The caller's identity (`CallerId`) is the OAuth client id, `key-<digest>` for an API key,
+or `anonymous` when the API is open: projects belong to it.
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -29,6 +35,8 @@ from .errors import ApiError
 from .schemas import TokenOut
 
 TOKEN_PREFIX = "srt_"
+ANONYMOUS = "anonymous"
+SIGNED_LINK = "signed-link"
 
 
 @dataclass(frozen=True)
@@ -74,10 +82,23 @@ class AuthConfig:
             return None
         return str(claims["sub"])
 
-    def accepts(self, credential: str) -> bool:
-        if any(hmac.compare_digest(credential.encode(), key.encode()) for key in self.api_keys):
-            return True
-        return self.token_subject(credential) is not None
+    def identity(self, credential: str) -> str | None:
+        """Who a valid API key or token belongs to (`key-<digest>` or the client id); else None."""
+        for key in self.api_keys:
+            if hmac.compare_digest(credential.encode(), key.encode()):
+                return "key-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+        return self.token_subject(credential)
+
+    def sign_path(self, path: str, ttl: int, now: float | None = None) -> str:
+        """`path?expires=…&signature=…`: GET works on that path alone, without a key, until it expires."""
+        expires = int((now or time.time()) + ttl)
+        query = urlencode({"expires": expires, "signature": self._sign(_link_payload(path, expires))})
+        return f"{path}?{query}"
+
+    def signed_link_valid(self, path: str, expires: str, signature: str, now: float | None = None) -> bool:
+        if not expires.isdigit() or int(expires) < (now or time.time()):
+            return False
+        return hmac.compare_digest(signature, self._sign(_link_payload(path, int(expires))))
 
     def _sign(self, payload: str) -> str:
         return _b64(hmac.new(self.secret, payload.encode(), hashlib.sha256).digest())
@@ -111,12 +132,19 @@ _bearer = HTTPBearer(
 
 def require_auth(
     request: Request, bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> None:
-    """Dependency for every API route: a valid API key or access token, when auth is configured."""
+) -> str:
+    """Dependency for every API route: a valid API key, access token or signed link, when auth is
+    configured. Returns the caller's identity."""
     config: AuthConfig = request.app.state.auth
     if not config.enabled:
-        return
-    credential = bearer.credentials if bearer else request.query_params.get("access_token", "")
+        return ANONYMOUS
+    query = request.query_params
+    if request.method in ("GET", "HEAD") and "signature" in query:
+        if config.signed_link_valid(request.url.path, query.get("expires", ""), query["signature"]):
+            return SIGNED_LINK
+        raise ApiError(403, "link_expired", "this signed link has expired or is not valid: ask for a new one")
+    credential = bearer.credentials if bearer else _bare_token(request.headers.get("authorization", ""))
+    credential = credential or query.get("access_token", "")
     if not credential.strip():
         raise ApiError(
             401,
@@ -125,36 +153,65 @@ def require_auth(
             "(or get a token from POST /oauth2/token)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if not config.accepts(credential.strip()):
+    identity = config.identity(credential.strip())
+    if identity is None:
         raise ApiError(
             401,
             "unauthorized",
             "the API key or access token is not valid (or has expired)",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    return identity
+
+
+def _link_payload(path: str, expires: int) -> str:
+    return f"link {path} {expires}"  # unlike a token payload, so neither signs the other
+
+
+def _bare_token(header: str) -> str:
+    """`Authorization: <token>` with no scheme, as the hosted storyboard API's clients send it."""
+    header = header.strip()
+    return header if header and " " not in header else ""
 
 
 Authorized = Depends(require_auth)
+CallerId = Annotated[str, Depends(require_auth)]
+"""The caller's identity: projects and storyboard jobs belong to it."""
 
 token_router = APIRouter(tags=["auth"])
 
+_TOKEN_FIELDS = {
+    "type": "object",
+    "properties": {
+        "grant_type": {"type": "string", "examples": ["client_credentials"]},
+        "client_id": {"type": "string"},
+        "client_secret": {"type": "string"},
+    },
+}
+_TOKEN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {"schema": {**_TOKEN_FIELDS, "required": ["grant_type"]}},
+            "application/json": {"schema": {**_TOKEN_FIELDS, "required": ["client_id", "client_secret"]}},
+        },
+    }
+}
+TOKEN_PATHS = ("/oauth2/token", "/v1/oauth2/token", "/pictoryapis/v1/oauth2/token")
+"""Where tokens are issued: seekreel's own path, and the hosted storyboard API's (with and without its prefix)."""
 
-@token_router.post(
-    "/oauth2/token",
-    response_model=TokenOut,
-    summary="OAuth2 client credentials → access token",
-    responses={400: {"description": "unsupported grant type"}, 401: {"description": "unknown client"}},
-)
-async def issue_token(
-    request: Request,
-    grant_type: Annotated[str, Form(examples=["client_credentials"])],
-    client_id: Annotated[str | None, Form()] = None,
-    client_secret: Annotated[str | None, Form()] = None,
-) -> JSONResponse:
-    """Trade a client id and secret (form fields, or HTTP Basic) for a Bearer token (RFC 6749 §4.4)."""
+
+async def issue_token(request: Request) -> JSONResponse:
+    """Trade a client id and secret for a Bearer token (RFC 6749 §4.4): form fields (with
+    `grant_type=client_credentials`), HTTP Basic, or a JSON body `{"client_id", "client_secret"}`
+    as the hosted storyboard API takes it (`grant_type` optional there)."""
     config: AuthConfig = request.app.state.auth
-    if grant_type != "client_credentials":
+    fields = await _token_fields(request)
+    if fields is None:
+        return _oauth_error(400, "invalid_request", "send a form or a JSON object")
+    if fields.get("grant_type", "client_credentials") != "client_credentials":
         return _oauth_error(400, "unsupported_grant_type", "only grant_type=client_credentials is supported")
+    client_id, client_secret = fields.get("client_id"), fields.get("client_secret")
     basic = _basic_credentials(request.headers.get("authorization", ""))
     if basic is not None:
         client_id, client_secret = basic
@@ -165,6 +222,35 @@ async def issue_token(
         return _oauth_error(401, "invalid_client", "unknown client or wrong secret")
     token = TokenOut(access_token=config.issue_token(client_id), token_type="Bearer", expires_in=config.ttl)
     return JSONResponse(token.model_dump(), headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+
+for _path in TOKEN_PATHS:
+    token_router.add_api_route(
+        _path,
+        issue_token,
+        methods=["POST"],
+        response_model=TokenOut,
+        summary="OAuth2 client credentials → access token",
+        responses={400: {"description": "unsupported grant type"}, 401: {"description": "unknown client"}},
+        openapi_extra=_TOKEN_BODY,
+    )
+
+
+async def _token_fields(request: Request) -> dict[str, str] | None:
+    """The token request's fields from a JSON object or a form body (a form without grant_type
+    is kept without one, so it is told which grant to use)."""
+    raw = await request.body()
+    if request.headers.get("content-type", "").split(";")[0].strip() == "application/json":
+        try:
+            data = json.loads(raw or b"null")
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        return {k: str(v) for k, v in data.items() if isinstance(v, str | int)}
+    form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    form.setdefault("grant_type", "")
+    return form
 
 
 def _oauth_error(status: int, error: str, description: str) -> JSONResponse:

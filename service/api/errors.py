@@ -115,7 +115,7 @@ def install_error_handlers(app: FastAPI) -> None:
         (BrowserUnavailable, 503, "renderer_unavailable", {"Retry-After": "30"}),
     ]
     for exc_class, status, code, headers in simple:
-        app.add_exception_handler(exc_class, _simple_handler(status, code, headers))
+        app.add_exception_handler(exc_class, simple_handler(status, code, headers))
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
@@ -123,7 +123,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal", "internal error; the server log has the details")
 
 
-def _simple_handler(status: int, code: str, headers: dict[str, str] | None) -> Any:
+def simple_handler(status: int, code: str, headers: dict[str, str] | None) -> Any:
     async def handle(_: Request, exc: Exception) -> JSONResponse:
         return error_response(status, code, str(exc), headers=headers)
 

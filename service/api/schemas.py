@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .storyboard_schemas import StageOut, StoryOutputsOut
+
 Aspect = Literal["16:9", "9:16", "1:1", "4:5"]
 Quality = Literal["draft", "standard", "high"]
 VariableValue = str | int | float | bool
@@ -184,10 +186,12 @@ class DraftSummary(BaseModel):
 
 class JobOut(BaseModel):
     id: str
+    kind: Literal["html", "storyboard"] = Field("html", description="What the job makes.")
     status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    stage: StageOut | None = Field(None, description="While running: the stage and its progress.")
     frames_done: int
     frames_total: int
-    progress: float = Field(description="0 to 1.")
+    progress: float = Field(description="0 to 1 (over every stage of a storyboard job).")
     error: str | None
     error_code: str | None
     draft_id: str | None
@@ -198,6 +202,7 @@ class JobOut(BaseModel):
     video_bytes: int | None
     video_url: str | None = Field(description="Set once the job succeeded.")
     events_url: str
+    story: StoryOutputsOut | None = Field(None, description="A finished storyboard job's other outputs.")
 
 
 class TokenOut(BaseModel):
@@ -220,8 +225,10 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     text = {
         400: "Bad input (malformed JSON, wrong types, a composition that breaks the contract).",
         401: "Missing or invalid API key / token.",
+        403: "A signed link that has expired or is not valid.",
         404: "Unknown id.",
         409: "Not possible in the current state.",
+        410: "The file was deleted after the retention period.",
         413: "Body, prompt or HTML over this server's limit.",
         422: "Validation failed: the findings (and, for generation, every attempt) are in the body.",
         429: "The render queue is full: retry after the Retry-After seconds.",
