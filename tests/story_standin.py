@@ -189,6 +189,8 @@ class ToneEngine(PipelineEngine):
         composition = folder / "composition"
         composition.mkdir(parents=True, exist_ok=True)
         while self.gate is not None and self.gate.exists():
+            if cancel.is_set():
+                raise StoryFailed("cancelled while waiting at the gate")
             await asyncio.sleep(0.05)
         if prepared is None:
             n = len(storyboard["scenes"])

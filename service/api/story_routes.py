@@ -119,7 +119,13 @@ async def audio(job_id: str, svc: ServicesDep) -> FileResponse:
     return FileResponse(_file(svc, job, "audio"), media_type="audio/mp4", filename=f"seekreel-{job.id}.m4a")
 
 
-@router.get("/jobs/{job_id}/composition", include_in_schema=False)
+@router.get(
+    "/jobs/{job_id}/composition",
+    summary="Redirects to the composition's folder (so its relative asset paths resolve)",
+    response_class=RedirectResponse,
+    status_code=308,
+    responses=error_responses(401),
+)
 async def composition_folder(job_id: str) -> RedirectResponse:
     return RedirectResponse(f"/jobs/{job_id}/composition/", status_code=308)
 

@@ -166,7 +166,7 @@ class ProjectService:
             await check_sources(self.engine, storyboard)
             scenes = _with_colours(self.engine.split(storyboard), storyboard)
             source, settings = ("text" if new.text is not None else "storyboard"), _settings_of(storyboard)
-            title = str(storyboard.get("title") or "")
+            title = str(storyboard.get("title") or "") or _first_words(scenes[0]["text"])
         project = await asyncio.to_thread(
             self.projects.create_project,
             user_id=user_id,
@@ -565,6 +565,11 @@ def _settings_of(storyboard: Mapping[str, Any]) -> dict[str, Any]:
 def _storyboard(project: Project) -> Storyboard:
     """The storyboard the sections make now, in their order."""
     return {**project.settings, "split": "none", "scenes": [s.scene for s in project.sections]}
+
+
+def _first_words(text: str, limit: int = 60) -> str:
+    """A title for a project given none: the start of its first section, cut at a word."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _with_colours(
