@@ -4,6 +4,7 @@ killed while Finalizing. Engine: the stand-in (tests/story_standin.py) until the
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -194,6 +195,55 @@ def test_retention_deletes_a_finished_projects_files_but_keeps_the_record(tmp_pa
         assert c.get(audio_url).json()["error"]["code"] == "files_expired"
         assert c.get(f"/projects/{pid}").json()["status"] == "Failed"
     assert not (settings.data_dir / "projects" / pid).exists()
+
+
+class SlowEngine(ToneEngine):
+    """Takes a moment per section and notes how many sections it makes at once."""
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.now = self.most = 0
+
+    async def prepare(self, storyboard: dict[str, Any], index: int, *, folder: Path) -> Any:
+        self.now += 1
+        self.most = max(self.most, self.now)
+        try:
+            await asyncio.sleep(0.05)
+            return await super().prepare(storyboard, index, folder=folder)
+        finally:
+            self.now -= 1
+
+
+def test_sections_are_prepared_a_bounded_number_at_a_time(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, project_concurrency=2)
+    engine = SlowEngine(settings)
+    with TestClient(create_app(settings, engine=engine)) as c:
+        text = "\n\n".join(f"Section number {n}." for n in range(6))
+        ready = wait_for(c, c.post("/projects", json={"text": text}).json()["id"], "NeedsApproval")
+    assert len(ready["sections"]) == 6 and engine.most == 2
+
+
+def test_projects_left_in_progress_resume_once_then_fail_with_a_reason(tmp_path: Path) -> None:
+    """What a killed process leaves: InProgress rows with pending sections (runs counts the tries)."""
+    settings = make_settings(tmp_path)
+    store = open_store(settings.data_dir)
+    scenes = [{"text": "One."}, {"text": "Two."}]
+    common: dict[str, Any] = {"source": "text", "topic": None, "title": "t", "settings": {}, "render": {}}
+    once = store.projects.create_project(user_id="u1", scenes=scenes, **common)
+    store.projects.update_project(once.id, runs=1)
+    twice = store.projects.create_project(user_id="u2", scenes=scenes, **common)
+    store.projects.update_project(twice.id, runs=2)
+    store.close()
+    with TestClient(create_app(settings, engine=ToneEngine(settings))):
+        check = open_store(settings.data_dir).projects
+        deadline = time.monotonic() + 60
+        while check.get_project(once.id).status.value == "InProgress" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        resumed, gave_up = check.get_project(once.id), check.get_project(twice.id)
+    assert resumed.status.value == "NeedsApproval" and resumed.runs == 2
+    assert all(s.status.value == "ready" for s in resumed.sections)
+    assert gave_up.status.value == "Failed" and gave_up.error_code == "interrupted"
+    assert "stopped twice" in (gave_up.error or "")
 
 
 # ---- a server killed while Finalizing ------------------------------------------------------

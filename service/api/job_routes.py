@@ -93,7 +93,7 @@ async def job_events(job_id: str, svc: ServicesDep) -> StreamingResponse:
     responses={
         200: {"content": {"video/mp4": {}}, "description": "The video."},
         206: {"description": "The requested byte range."},
-        **error_responses(401, 404, 409),
+        **error_responses(401, 403, 404, 409, 410),
     },
 )
 async def job_video(job_id: str, svc: ServicesDep) -> FileResponse:

@@ -132,7 +132,7 @@ async def get_project(project_id: str, svc: ServicesDep, caller: CallerId) -> Pr
 @router.patch(
     "/{project_id}/sections/{section_id}",
     summary="Edit a section: its text (re-voiced), its background, its position",
-    responses=error_responses(400, 401, 404, 409, 422),
+    responses=error_responses(400, 401, 404, 409, 413, 422),
 )
 async def edit_section(
     project_id: str, section_id: str, body: SectionPatch, svc: ServicesDep, caller: CallerId
@@ -154,7 +154,7 @@ async def edit_section(
     "/{project_id}/sections",
     status_code=status.HTTP_201_CREATED,
     summary="Add a section",
-    responses=error_responses(400, 401, 404, 409, 422),
+    responses=error_responses(400, 401, 404, 409, 413, 422),
 )
 async def add_section(project_id: str, body: SectionCreate, svc: ServicesDep, caller: CallerId) -> ProjectOut:
     """Only while NeedsApproval; at `position` (default: the end), voiced before this answers."""
@@ -198,7 +198,7 @@ async def cancel(project_id: str, svc: ServicesDep, caller: CallerId) -> Project
     "/{project_id}/sections/{section_id}/audio",
     summary="A section's narration (WAV)",
     response_class=FileResponse,
-    responses={200: {"content": {"audio/wav": {}}}, **error_responses(401, 404, 409, 410)},
+    responses={200: {"content": {"audio/wav": {}}}, **error_responses(401, 403, 404, 409, 410)},
 )
 async def section_audio(project_id: str, section_id: str, svc: ServicesDep, caller: CallerId) -> FileResponse:
     media = await _media(svc, caller, project_id, section_id)
@@ -209,7 +209,7 @@ async def section_audio(project_id: str, section_id: str, svc: ServicesDep, call
     "/{project_id}/sections/{section_id}/background",
     summary="A section's background picture (the first frame of an animated one)",
     response_class=FileResponse,
-    responses={200: {"content": {"image/*": {}}}, **error_responses(401, 404, 409, 410)},
+    responses={200: {"content": {"image/*": {}}}, **error_responses(401, 403, 404, 409, 410)},
 )
 async def section_background(
     project_id: str, section_id: str, svc: ServicesDep, caller: CallerId
@@ -226,7 +226,7 @@ async def section_background(
     "/{project_id}/video",
     summary="The finished project's MP4 (supports Range requests)",
     response_class=FileResponse,
-    responses={200: {"content": {"video/mp4": {}}}, **error_responses(401, 404, 409, 410)},
+    responses={200: {"content": {"video/mp4": {}}}, **error_responses(401, 403, 404, 409, 410)},
 )
 async def project_video(project_id: str, svc: ServicesDep, caller: CallerId) -> FileResponse:
     return video_response(await _render_job(svc, caller, project_id))
@@ -236,7 +236,7 @@ async def project_video(project_id: str, svc: ServicesDep, caller: CallerId) -> 
     "/{project_id}/captions.vtt",
     summary="The finished project's captions (WebVTT)",
     response_class=FileResponse,
-    responses={200: {"content": {"text/vtt": {}}}, **error_responses(401, 404, 409, 410)},
+    responses={200: {"content": {"text/vtt": {}}}, **error_responses(401, 403, 404, 409, 410)},
 )
 async def project_captions_vtt(project_id: str, svc: ServicesDep, caller: CallerId) -> FileResponse:
     return await _captions(svc, caller, project_id, "captions.vtt")
@@ -246,7 +246,7 @@ async def project_captions_vtt(project_id: str, svc: ServicesDep, caller: Caller
     "/{project_id}/captions.srt",
     summary="The finished project's captions (SRT)",
     response_class=FileResponse,
-    responses={200: {"content": {"application/x-subrip": {}}}, **error_responses(401, 404, 409, 410)},
+    responses={200: {"content": {"application/x-subrip": {}}}, **error_responses(401, 403, 404, 409, 410)},
 )
 async def project_captions_srt(project_id: str, svc: ServicesDep, caller: CallerId) -> FileResponse:
     return await _captions(svc, caller, project_id, "captions.srt")

@@ -88,7 +88,7 @@ async def render_storyboard(
     "/jobs/{job_id}/captions.vtt",
     summary="A storyboard job's captions (WebVTT)",
     response_class=FileResponse,
-    responses={200: {"content": {"text/vtt": {}}}, **error_responses(401, 404, 409, 410)},
+    responses={200: {"content": {"text/vtt": {}}}, **error_responses(401, 403, 404, 409, 410)},
 )
 async def captions_vtt(job_id: str, svc: ServicesDep) -> FileResponse:
     return await _output(svc, job_id, "captions.vtt")
@@ -98,7 +98,7 @@ async def captions_vtt(job_id: str, svc: ServicesDep) -> FileResponse:
     "/jobs/{job_id}/captions.srt",
     summary="A storyboard job's captions (SRT)",
     response_class=FileResponse,
-    responses={200: {"content": {"application/x-subrip": {}}}, **error_responses(401, 404, 409, 410)},
+    responses={200: {"content": {"application/x-subrip": {}}}, **error_responses(401, 403, 404, 409, 410)},
 )
 async def captions_srt(job_id: str, svc: ServicesDep) -> FileResponse:
     return await _output(svc, job_id, "captions.srt")
@@ -134,7 +134,7 @@ async def composition_folder(job_id: str) -> RedirectResponse:
     "/jobs/{job_id}/composition/{path:path}",
     summary="The composition a storyboard job rendered (index.html) and the assets it loads",
     response_class=FileResponse,
-    responses={200: {"content": {"text/html": {}}}, **error_responses(401, 404, 409, 410)},
+    responses={200: {"content": {"text/html": {}}}, **error_responses(401, 403, 404, 409, 410)},
 )
 async def composition(job_id: str, path: str, svc: ServicesDep) -> FileResponse:
     """Open `/jobs/{id}/composition/` in the editor or a browser: the page, with its assets beside it."""

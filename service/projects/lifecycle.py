@@ -403,11 +403,12 @@ class ProjectService:
         take = replace(section, revision=section.revision + 1)
         folder = self._take_folder(project.id, take)
         try:
-            if voice_only and section.media:
-                old = SceneMedia.from_json(section.media)
-                media = await self.engine.revoice(storyboard, section.position, old, folder=folder)
-            else:
-                media = await self.engine.prepare(storyboard, section.position, folder=folder)
+            async with self._gate:
+                if voice_only and section.media:
+                    old = SceneMedia.from_json(section.media)
+                    media = await self.engine.revoice(storyboard, section.position, old, folder=folder)
+                else:
+                    media = await self.engine.prepare(storyboard, section.position, folder=folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise

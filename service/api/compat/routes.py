@@ -119,7 +119,7 @@ async def preview(
 @router.put(
     "/v2/video/render/{storyboard_job_id}",
     summary="Render a preview as it is",
-    responses=error_responses(401, 404, 409, 429),
+    responses=error_responses(400, 401, 404, 409, 413, 429),
 )
 async def render_preview(
     storyboard_job_id: str,

@@ -6,7 +6,7 @@ in docs/storyboard-api.md), so a client's request never fails for a field seekre
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -120,7 +120,3 @@ class RenderRequest(_Loose):
     """`PUT /v2/video/render/{storyboardJobId}` (the body is optional)."""
 
     webhook: str | None = Field(None, max_length=2000)
-
-
-def json_safe(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
