@@ -3,18 +3,36 @@
 from sandbox import BrowserPool, RenderOptions, render_to_file
 async with BrowserPool(2) as pool:
     await render_to_file(html, Path("out.mp4"), RenderOptions(resolution="720p"), pool=pool)
+
+This module is the renderer's only door: everything a caller may use is named here, and
+the submodules behind it may change.
 """
 
 from .browser import BrowserKind, find_browser
 from .composition import (
+    ASPECTS,
     CANONICAL_SIZES,
+    DEFAULT_ASPECT,
+    DEFAULT_FPS,
+    MAX_DURATION,
+    MAX_FPS,
+    MAX_LAYOUT_SIDE,
+    PLACEHOLDER_NAME,
+    PLACEHOLDER_RE,
+    Aspect,
     Composition,
+    attribute_number,
     declared_variables,
+    is_aspect,
+    is_placeholder_name,
     parse_composition,
     placeholders,
     root_attributes,
     substitute_variables,
+    variable_text,
 )
+from .doctor import Check, run_checks
+from .encode import encode_segments, ffmpeg_exe
 from .errors import (
     BrowserUnavailable,
     CompositionError,
@@ -26,33 +44,56 @@ from .errors import (
     RenderTimeout,
     SeekTimeout,
 )
-from .page import TimerCall
+from .fonts import FAMILIES, TEXT_FAMILIES, FontFamily
+from .page import PageErrorInfo, TimerCall
 from .pool import BrowserPool
 from .render import (
-    PageErrorInfo,
     ProbeResult,
     RenderCancelled,
     RenderResult,
     capture_frame,
+    capture_frames,
     probe_page,
     render_to_file,
 )
-from .render_options import QUALITIES, RenderOptions, default_workers, output_size
+from .render_options import (
+    QUALITIES,
+    RESOLUTION_NAMES,
+    Quality,
+    RenderOptions,
+    default_workers,
+    output_size,
+)
 
 __all__ = [
+    "ASPECTS",
     "CANONICAL_SIZES",
+    "DEFAULT_ASPECT",
+    "DEFAULT_FPS",
+    "FAMILIES",
+    "MAX_DURATION",
+    "MAX_FPS",
+    "MAX_LAYOUT_SIDE",
+    "PLACEHOLDER_NAME",
+    "PLACEHOLDER_RE",
     "QUALITIES",
+    "RESOLUTION_NAMES",
+    "TEXT_FAMILIES",
+    "Aspect",
     "BrowserKind",
     "BrowserPool",
     "BrowserUnavailable",
+    "Check",
     "Composition",
     "CompositionError",
     "EncodeError",
+    "FontFamily",
     "MissingVariablesError",
     "PageCrashed",
     "PageError",
     "PageErrorInfo",
     "ProbeResult",
+    "Quality",
     "RenderCancelled",
     "RenderError",
     "RenderOptions",
@@ -60,15 +101,23 @@ __all__ = [
     "RenderTimeout",
     "SeekTimeout",
     "TimerCall",
+    "attribute_number",
     "capture_frame",
+    "capture_frames",
     "declared_variables",
     "default_workers",
+    "encode_segments",
+    "ffmpeg_exe",
     "find_browser",
+    "is_aspect",
+    "is_placeholder_name",
     "output_size",
     "parse_composition",
     "placeholders",
     "probe_page",
     "render_to_file",
     "root_attributes",
+    "run_checks",
     "substitute_variables",
+    "variable_text",
 ]

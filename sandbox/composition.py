@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal, TypeGuard, get_args
 
 from .errors import CompositionError, MissingVariablesError
 
-CANONICAL_SIZES: dict[str, tuple[int, int]] = {
+Aspect = Literal["16:9", "9:16", "1:1", "4:5"]
+ASPECTS: tuple[Aspect, ...] = get_args(Aspect)
+DEFAULT_ASPECT: Aspect = "16:9"
+CANONICAL_SIZES: dict[Aspect, tuple[int, int]] = {
     "16:9": (1920, 1080),
     "9:16": (1080, 1920),
     "1:1": (1080, 1080),
@@ -23,8 +28,13 @@ CANONICAL_SIZES: dict[str, tuple[int, int]] = {
 DEFAULT_FPS = 30.0
 MAX_FPS = 120.0
 MAX_LAYOUT_SIDE = 7680
+MAX_DURATION = 600.0
+"""The renderer's own bound on data-duration when the caller gives none; a service passes its setting."""
 
-PLACEHOLDER_RE = re.compile(r"\{\{\$([A-Z][A-Z0-9_]*)\}\}")
+PLACEHOLDER_NAME = r"[A-Z][A-Z0-9_]*"
+"""What a variable may be called: capitals, digits and _, starting with a capital."""
+PLACEHOLDER_RE = re.compile(r"\{\{\$(" + PLACEHOLDER_NAME + r")\}\}")
+_NAME_RE = re.compile(PLACEHOLDER_NAME)
 _HTML_TAG_RE = re.compile(r"<html\b([^>]*)>", re.IGNORECASE)
 _ATTR_RE = re.compile(r"""([\w:-]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _VARS_BLOCK_RE = re.compile(
@@ -52,6 +62,25 @@ class Composition:
         return frame / self.fps
 
 
+def is_aspect(text: str) -> TypeGuard[Aspect]:
+    """Whether `text` names an aspect the renderer has a canonical layout size for."""
+    return text in CANONICAL_SIZES
+
+
+def is_placeholder_name(name: str) -> bool:
+    """Whether `{{$name}}` is a placeholder (a variable by any other name can never be used)."""
+    return _NAME_RE.fullmatch(name) is not None
+
+
+def attribute_number(raw: str) -> float | None:
+    """A finite number as a root attribute may write it, a trailing "s" allowed ("6s"); None if not one."""
+    try:
+        value = float(raw.strip().removesuffix("s"))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
 def root_attributes(html: str) -> dict[str, str]:
     """The attributes of the root `<html>` tag (lower-cased names)."""
     m = _HTML_TAG_RE.search(html)
@@ -75,7 +104,7 @@ def declared_variables(html: str) -> dict[str, str]:
         raise CompositionError(f"the hf-variables block is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise CompositionError("the hf-variables block must be a JSON object of NAME: value")
-    return {str(k): _as_text(v) for k, v in data.items()}
+    return {str(k): variable_text(v) for k, v in data.items()}
 
 
 def placeholders(html: str) -> list[str]:
@@ -94,7 +123,7 @@ def substitute_variables(html: str, variables: Mapping[str, object] | None = Non
     every placeholder that has no value.
     """
     values = declared_variables(html)
-    values.update({k: _as_text(v) for k, v in (variables or {}).items()})
+    values.update({k: variable_text(v) for k, v in (variables or {}).items()})
     missing = [name for name in placeholders(html) if name not in values]
     if missing:
         raise MissingVariablesError(missing)
@@ -117,7 +146,7 @@ def parse_composition(
     *,
     variables: Mapping[str, object] | None = None,
     fps: float | None = None,
-    max_duration: float = 600.0,
+    max_duration: float = MAX_DURATION,
 ) -> Composition:
     """Resolve a composition's duration, frame rate, layout size, and substitute its variables."""
     if not isinstance(html, str) or "<" not in html:
@@ -131,11 +160,9 @@ def parse_composition(
         raise CompositionError(
             f"data-duration={attrs['data-duration']!r} is out of range: use 0 < seconds ≤ {max_duration:g}"
         )
-    aspect = attrs.get("data-aspect", "16:9").strip() or "16:9"
-    if aspect not in CANONICAL_SIZES:
-        raise CompositionError(
-            f"data-aspect={aspect!r} is not supported: use one of {', '.join(CANONICAL_SIZES)}"
-        )
+    aspect = attrs.get("data-aspect", DEFAULT_ASPECT).strip() or DEFAULT_ASPECT
+    if not is_aspect(aspect):
+        raise CompositionError(f"data-aspect={aspect!r} is not supported: use one of {', '.join(ASPECTS)}")
     width, height = CANONICAL_SIZES[aspect]
     w_attr, h_attr = _number(attrs, "data-width"), _number(attrs, "data-height")
     if w_attr is not None or h_attr is not None:
@@ -163,16 +190,14 @@ def _number(attrs: dict[str, str], name: str, *, required: bool = False) -> floa
         if required:
             raise CompositionError(f'the <html> root has no {name}: add e.g. {name}="6" (seconds)')
         return None
-    try:
-        value = float(raw.strip().removesuffix("s"))
-    except ValueError:
-        raise CompositionError(f"{name}={raw!r} is not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise CompositionError(f"{name}={raw!r} is not a finite number")
+    value = attribute_number(raw)
+    if value is None:
+        raise CompositionError(f"{name}={raw!r} is not a number")
     return value
 
 
-def _as_text(value: object) -> str:
+def variable_text(value: object) -> str:
+    """The text a placeholder receives for a value: true/false, 42, 0.5, JSON for lists and objects."""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):

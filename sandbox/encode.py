@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -49,6 +50,7 @@ IMAGE_CODECS = {"jpeg": "mjpeg", "png": "png"}
 
 
 def ffmpeg_exe() -> str:
+    """The ffmpeg binary every encode uses (imageio-ffmpeg's, so its version is pinned)."""
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
@@ -163,6 +165,44 @@ async def join_segments(segments: list[Path], out: Path) -> None:
     if proc.returncode != 0:
         lines = err.decode(errors="replace").strip().splitlines()
         raise EncodeError(f"joining segments failed: {lines[-1] if lines else proc.returncode}")
+
+
+async def encode_segments(
+    segments: Iterable[Sequence[bytes]],
+    out: Path,
+    *,
+    fps: float,
+    quality: str,
+    image_format: str,
+    size: tuple[int, int],
+) -> None:
+    """Frames captured earlier, encoded exactly as a render encodes its own: each group of
+    frames one segment, then joined by stream copy. Groups are consumed one at a time, so a
+    caller can read each segment's frames lazily."""
+    parts: list[Path] = []
+    try:
+        for frames in segments:
+            part = out.with_name(f".{out.name}.seg{len(parts):05d}.mp4")
+            parts.append(part)
+            enc = await SegmentEncoder.start(
+                part,
+                fps=fps,
+                frames=len(frames),
+                quality=quality,
+                image_codec=IMAGE_CODECS[image_format],
+                size=size,
+            )
+            try:
+                for image in frames:
+                    await enc.write(image)
+            except BaseException:
+                await enc.abort()
+                raise
+            await enc.finish()
+        await join_segments(parts, out)
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
 
 
 def _quote(path: Path) -> str:

@@ -21,6 +21,8 @@ class FontFamily:
     name: str
     package: str
     globs: tuple[str, ...]
+    text: bool = True
+    """A family to set text in (the emoji font only supplies emoji glyphs)."""
 
 
 FAMILIES: tuple[FontFamily, ...] = (
@@ -29,8 +31,11 @@ FAMILIES: tuple[FontFamily, ...] = (
     FontFamily("Noto Serif", "fonts-noto-core", ("truetype/noto/NotoSerif-*.ttf",)),
     FontFamily("Noto Sans Mono", "fonts-noto-mono", ("truetype/noto/NotoSansMono-*.ttf",)),
     FontFamily("JetBrains Mono", "fonts-jetbrains-mono", ("truetype/jetbrains-mono/JetBrainsMono-*.ttf",)),
-    FontFamily("Noto Color Emoji", "fonts-noto-color-emoji", ("truetype/noto/NotoColorEmoji.ttf",)),
+    FontFamily(
+        "Noto Color Emoji", "fonts-noto-color-emoji", ("truetype/noto/NotoColorEmoji.ttf",), text=False
+    ),
 )
+TEXT_FAMILIES: tuple[str, ...] = tuple(f.name for f in FAMILIES if f.text)
 
 # Generic and common system family names → bundled families, in preference order.
 ALIASES: dict[str, tuple[str, ...]] = {

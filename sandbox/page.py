@@ -30,8 +30,10 @@ _CSP_URL_RE = re.compile(
 )
 
 
-@dataclass
-class PageProblem:
+@dataclass(frozen=True)
+class PageErrorInfo:
+    """An uncaught error in the page, recorded rather than raised: its message and composition time."""
+
     message: str
     time: float | None
 
@@ -50,7 +52,7 @@ class TimerCall:
 
 @dataclass
 class PageState:
-    errors: list[PageProblem] = field(default_factory=list)
+    errors: list[PageErrorInfo] = field(default_factory=list)
     crashed: asyncio.Future[str] | None = None
 
 
@@ -297,13 +299,13 @@ class PageSession:
             frame = params.get("frame", {})
             if not frame.get("parentId") and frame.get("url") not in (DOC_URL, "about:blank"):
                 self.state.errors.append(
-                    PageProblem(
+                    PageErrorInfo(
                         f"the page navigated away to {frame.get('url')} (a composition may not navigate)",
                         self._time,
                     )
                 )
         elif method == "Runtime.exceptionThrown":
-            self.state.errors.append(PageProblem(_exception_text(params["exceptionDetails"]), self._time))
+            self.state.errors.append(PageErrorInfo(_exception_text(params["exceptionDetails"]), self._time))
         elif method == "Log.entryAdded" and self._policy is not None:
             entry = params.get("entry", {})
             if entry.get("source") == "security":
@@ -326,7 +328,7 @@ class PageSession:
             and url != DOC_URL
         ):
             self.state.errors.append(
-                PageProblem(
+                PageErrorInfo(
                     f"the page tried to navigate to {url} (a composition may not navigate)", self._time
                 )
             )

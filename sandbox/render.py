@@ -15,14 +15,15 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from .composition import Composition, parse_composition
-from .encode import IMAGE_CODECS, PRESETS, QualityPreset, SegmentEncoder, join_segments, resize_png
+from .encode import IMAGE_CODECS, PRESETS, SegmentEncoder, join_segments, resize_png
 from .errors import PageError, RenderError, RenderTimeout, SeekTimeout
-from .page import DEFAULT_SEED, PageSession, TimerCall
+from .page import DEFAULT_SEED, PageErrorInfo, PageSession, TimerCall
 from .pool import BrowserPool, pool_or_temporary
 from .render_options import RenderOptions, capture_scale, default_workers, output_size
 
@@ -57,12 +58,6 @@ class RenderResult:
     workers: int
     browser: str
     isolated_network: bool
-
-
-@dataclass
-class PageErrorInfo:
-    message: str
-    time: float | None
 
 
 @dataclass
@@ -107,8 +102,8 @@ async def render_to_file(
         raise RenderError(f"output folder {out.parent} does not exist")
     segments = plan_segments(comp.frame_count, comp.fps)
     workers = max(1, min(options.workers or default_workers(), len(segments)))
-    preset = PRESETS[options.quality]
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    files: dict[int, Path] = {}
     done = 0
 
     def frame_done() -> None:
@@ -117,52 +112,33 @@ async def render_to_file(
         if progress:
             progress(done, comp.frame_count)
 
+    async def encode(page: PageSession, queue: list[Segment]) -> None:
+        # ffmpeg finishes a segment while the browser captures the next one; at most one
+        # segment per worker is finishing, so processes and memory stay bounded.
+        finishing: asyncio.Task[Path] | None = None
+        try:
+            while queue:
+                seg = queue.pop(0)
+                path = work / f"seg{seg.index:05d}.mp4"
+                enc = await _encode_segment(
+                    page, comp, seg, path, (width, height), options, frame_done, cancel
+                )
+                if finishing is not None:
+                    await finishing
+                finishing = asyncio.create_task(_finish(enc))
+                files[seg.index] = path
+            if finishing is not None:
+                await finishing
+        except BaseException:
+            if finishing is not None and not finishing.done():
+                finishing.cancel()
+                await asyncio.gather(finishing, return_exceptions=True)
+            raise
+
     async with pool_or_temporary(pool, workers) as p:
-        queue: list[Segment] = list(segments)
-        files: dict[int, Path] = {}
-        used_isolation: list[bool] = []
-
-        async def worker() -> None:
-            if not queue:
-                return
-            async with (
-                p.browser(scale) as browser,
-                PageSession.open(browser, comp.width, comp.height, comp.fps) as page,
-            ):
-                used_isolation.append(browser.isolated_network)
-                # ffmpeg finishes a segment while the browser captures the next one; at most
-                # one segment per worker is finishing, so processes and memory stay bounded.
-                finishing: asyncio.Task[Path] | None = None
-                try:
-                    while queue:
-                        seg = queue.pop(0)
-                        path = work / f"seg{seg.index:05d}.mp4"
-                        enc = await _capture_segment(
-                            page,
-                            comp,
-                            seg,
-                            path,
-                            (width, height),
-                            options,
-                            preset,
-                            frame_done,
-                            cancel,
-                        )
-                        if finishing is not None:
-                            await finishing
-                        finishing = asyncio.create_task(_finish(enc))
-                        files[seg.index] = path
-                    if finishing is not None:
-                        await finishing
-                except BaseException:
-                    if finishing is not None and not finishing.done():
-                        finishing.cancel()
-                        await asyncio.gather(finishing, return_exceptions=True)
-                    raise
-
         try:
             async with asyncio.timeout(options.render_timeout):
-                await _run_all([worker() for _ in range(workers)])
+                isolated = await _each_page(p, workers, scale, comp, segments, encode)
                 partial = work / "joined.mp4"
                 await join_segments([files[s.index] for s in segments], partial)
             os.replace(partial, out)
@@ -174,24 +150,113 @@ async def render_to_file(
             shutil.rmtree(work, ignore_errors=True)
     return RenderResult(
         out, comp.frame_count, width, height, comp.fps, comp.duration, len(segments), workers,
-        p.kind.label, all(used_isolation),
+        p.kind.label, isolated,
     )  # fmt: skip
 
 
-async def _capture_segment(
+async def capture_frames(
+    html: str,
+    on_frame: Callable[[int, bytes], Awaitable[None]],
+    options: RenderOptions | None = None,
+    *,
+    image_format: Literal["png", "jpeg"] | None = None,
+    pool: BrowserPool | None = None,
+) -> list[range]:
+    """Every frame exactly as `render_to_file` captures it, handed to `on_frame(index, image)`.
+
+    Same segments, same fresh page load per segment, same handling of frames Chromium
+    reports unchanged; only the encoder is left out, so a caller can keep the frames or
+    measure what encoding costs (the bench compares a video with lossless PNG frames).
+    `image_format` None → the quality preset's. Frames of different segments arrive
+    concurrently when `options.workers` > 1. Returns each segment's frame indices, which
+    `encode_segments` takes to encode the frames as a render would.
+    """
+    options = options or RenderOptions()
+    preset = PRESETS[options.quality]
+    comp, _, _, scale = prepare(html, options)
+    segments = plan_segments(comp.frame_count, comp.fps)
+    workers = max(1, min(options.workers or default_workers(), len(segments)))
+
+    async def capture(page: PageSession, queue: list[Segment]) -> None:
+        while queue:
+            seg = queue.pop(0)
+            fmt = image_format or preset.frame_format
+            frames = _segment_frames(page, comp, seg, options, fmt, preset.jpeg_quality, None)
+            async with contextlib.aclosing(frames):
+                index = seg.start
+                async for image in frames:
+                    await on_frame(index, image)
+                    index += 1
+
+    async with pool_or_temporary(pool, workers) as p:
+        await _each_page(p, workers, scale, comp, segments, capture)
+    return [range(s.start, s.end) for s in segments]
+
+
+async def _each_page(
+    pool: BrowserPool,
+    workers: int,
+    scale: float,
+    comp: Composition,
+    segments: list[Segment],
+    run: Callable[[PageSession, list[Segment]], Awaitable[None]],
+) -> bool:
+    """`workers` pages, each running `run` over the shared queue of segments; True if all were isolated."""
+    queue = list(segments)
+    isolated: list[bool] = []
+
+    async def worker() -> None:
+        if not queue:
+            return
+        async with (
+            pool.browser(scale) as browser,
+            PageSession.open(browser, comp.width, comp.height, comp.fps) as page,
+        ):
+            isolated.append(browser.isolated_network)
+            await run(page, queue)
+
+    await _run_all([worker() for _ in range(workers)])
+    return all(isolated)
+
+
+async def _segment_frames(
+    page: PageSession,
+    comp: Composition,
+    seg: Segment,
+    options: RenderOptions,
+    image_format: str,
+    jpeg_quality: int,
+    cancel: asyncio.Event | None,
+) -> AsyncGenerator[bytes, None]:
+    """A segment's frames from a freshly loaded page. Chromium sends no picture for a frame
+    without damage, so the first is forced and an unchanged frame repeats the previous one."""
+    await _load(page, comp, options)
+    page.raise_if_errors()
+    previous: bytes | None = None
+    for i in range(seg.start, seg.end):
+        if cancel is not None and cancel.is_set():
+            raise RenderCancelled("the render was cancelled")
+        await page.seek(comp.time_of(i), options.seek_timeout)
+        image = await page.capture(image_format, jpeg_quality, force=previous is None) or previous
+        page.raise_if_errors()
+        if image is None:
+            raise RenderError(f"the browser returned no picture for frame {i}")
+        yield image
+        previous = image
+
+
+async def _encode_segment(
     page: PageSession,
     comp: Composition,
     seg: Segment,
     path: Path,
     size: tuple[int, int],
     options: RenderOptions,
-    preset: QualityPreset,
     frame_done: Callable[[], None],
     cancel: asyncio.Event | None,
 ) -> SegmentEncoder:
     """Capture a segment's frames into a running encoder; the caller finishes it."""
-    await _load(page, comp, options)
-    page.raise_if_errors()
+    preset = PRESETS[options.quality]
     enc = await SegmentEncoder.start(
         path,
         fps=comp.fps,
@@ -200,22 +265,12 @@ async def _capture_segment(
         image_codec=IMAGE_CODECS[preset.frame_format],
         size=size,
     )
+    frames = _segment_frames(page, comp, seg, options, preset.frame_format, preset.jpeg_quality, cancel)
     try:
-        previous: bytes | None = None
-        for i in range(seg.start, seg.end):
-            if cancel is not None and cancel.is_set():
-                raise RenderCancelled("the render was cancelled")
-            await page.seek(comp.time_of(i), options.seek_timeout)
-            image = (
-                await page.capture(preset.frame_format, preset.jpeg_quality, force=previous is None)
-                or previous
-            )
-            page.raise_if_errors()
-            if image is None:
-                raise RenderError(f"the browser returned no picture for frame {i}")
-            await enc.write(image)
-            previous = image
-            frame_done()
+        async with contextlib.aclosing(frames):
+            async for image in frames:
+                await enc.write(image)
+                frame_done()
         return enc
     except BaseException:
         await enc.abort()
@@ -335,6 +390,6 @@ async def probe_page(
         except RenderError as exc:
             if not page.state.errors:
                 result.errors.append(PageErrorInfo(str(exc), None))
-        result.errors[:0] = [PageErrorInfo(e.message, e.time) for e in page.state.errors]
+        result.errors[:0] = page.state.errors
         result.refused_requests = page.refused_requests
     return result

@@ -6,14 +6,15 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
+from .composition import MAX_DURATION
 from .errors import CompositionError
 
 Quality = Literal["draft", "standard", "high"]
-QUALITIES: tuple[str, ...] = ("draft", "standard", "high")
+QUALITIES: tuple[Quality, ...] = get_args(Quality)
 
-_NAMED_HEIGHTS = {
+_NAMED_HEIGHTS: dict[str, int] = {
     "360p": 360,
     "480p": 480,
     "540p": 540,
@@ -22,6 +23,8 @@ _NAMED_HEIGHTS = {
     "1440p": 1440,
     "4k": 2160,
 }
+RESOLUTION_NAMES: tuple[str, ...] = tuple(_NAMED_HEIGHTS)
+"""Named output sizes (the short side); any matching WxH works too."""
 _WXH_RE = re.compile(r"^(\d{2,5})x(\d{2,5})$")
 MAX_OUTPUT_PIXELS = 3840 * 2160
 
@@ -40,7 +43,8 @@ class RenderOptions:
     seek_timeout: float = 10.0
     render_timeout: float = 900.0
     load_timeout: float = 20.0
-    max_duration: float = 600.0
+    max_duration: float = MAX_DURATION
+    """Longest data-duration accepted; a service passes its own setting."""
 
 
 def output_size(layout: tuple[int, int], resolution: str | None) -> tuple[int, int, float]:
@@ -66,7 +70,7 @@ def output_size(layout: tuple[int, int], resolution: str | None) -> tuple[int, i
                 )
         else:
             raise CompositionError(
-                f"unknown resolution {resolution!r}: use 360p, 480p, 720p, 1080p, 1440p, 4k or WxH"
+                f"unknown resolution {resolution!r}: use {', '.join(RESOLUTION_NAMES)} or WxH"
             )
     w, h = _even(lw * scale), _even(lh * scale)
     if w < 16 or h < 16 or w * h > MAX_OUTPUT_PIXELS:

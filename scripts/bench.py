@@ -38,10 +38,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 REPO = Path(__file__).resolve().parent.parent
 SEEKREEL = REPO / ".venv/bin/seekreel"
-RESOLUTION, FPS, QUALITY = "1080p", 30.0, "standard"
+if TYPE_CHECKING:
+    from sandbox import Quality
+
+RESOLUTION, FPS = "1080p", 30.0
+QUALITY: Quality = "standard"
 PSNR_FLOOR, PSNR_MAX_GAP = 38.0, 1.0
 SAMPLE_SECONDS = 0.05
 PSS_EVERY = 10  # smaps_rollup is ~1.5 ms a process: read it every 10th sample only
@@ -207,11 +212,9 @@ def render_command(src: Path, out: Path, extra: list[str]) -> list[str]:
 
 
 def frame_count(src: Path) -> int:
-    from sandbox import RenderOptions
-    from sandbox.render import prepare
+    from sandbox import parse_composition
 
-    comp, *_ = prepare(src.read_text(encoding="utf-8"), RenderOptions(fps=FPS, resolution=RESOLUTION))
-    return comp.frame_count
+    return parse_composition(src.read_text(encoding="utf-8"), fps=FPS).frame_count
 
 
 def measure_speed(
@@ -230,49 +233,19 @@ def measure_speed(
 # --- quality ------------------------------------------------------------------------------
 
 
-async def capture_lossless(src: Path, frames_dir: Path, workers: int) -> list[tuple[int, int]]:
-    """PNG of every frame, captured exactly as the renderer captures its JPEGs.
+async def capture_lossless(src: Path, frames_dir: Path, workers: int) -> list[range]:
+    """PNG of every frame, captured exactly as the renderer captures its frames
+    (`sandbox.capture_frames`); returns each segment's frame indices."""
+    from sandbox import RenderOptions, capture_frames
 
-    Mirrors `sandbox.render._capture_segment`: a fresh page load per segment, a forced
-    picture for a segment's first frame, and the previous picture reused when Chromium
-    reports no damage. Returns the segments as (first frame, frame count).
-    """
-    from sandbox import BrowserPool, RenderError, RenderOptions
-    from sandbox.page import DEFAULT_SEED, PageSession
-    from sandbox.render import plan_segments, prepare
+    options = RenderOptions(
+        fps=FPS, resolution=RESOLUTION, quality=QUALITY, workers=workers, assets_dir=src.resolve().parent
+    )
 
-    options = RenderOptions(fps=FPS, resolution=RESOLUTION, quality=QUALITY)
-    comp, _, _, scale = prepare(src.read_text(encoding="utf-8"), options)
-    segments = plan_segments(comp.frame_count, comp.fps)
-    queue = list(segments)
+    async def keep(index: int, png: bytes) -> None:
+        (frames_dir / f"{index:05d}.png").write_bytes(png)
 
-    async def worker(pool: BrowserPool) -> None:
-        async with (
-            pool.browser(scale) as browser,
-            PageSession.open(browser, comp.width, comp.height, comp.fps) as page,
-        ):
-            while queue:
-                seg = queue.pop(0)
-                await page.load(
-                    comp.html,
-                    assets_dir=src.resolve().parent,
-                    seed=DEFAULT_SEED,
-                    timeout=options.load_timeout,
-                    wait_ms=int(options.seek_timeout * 1000),
-                )
-                previous: bytes | None = None
-                for i in range(seg.start, seg.end):
-                    await page.seek(comp.time_of(i), options.seek_timeout)
-                    image = await page.capture("png", force=previous is None) or previous
-                    page.raise_if_errors()
-                    if image is None:
-                        raise RenderError(f"no picture for frame {i}")
-                    (frames_dir / f"{i:05d}.png").write_bytes(image)
-                    previous = image
-
-    async with BrowserPool(workers) as pool:
-        await asyncio.gather(*(worker(pool) for _ in range(min(workers, len(segments)))))
-    return [(s.start, s.frames) for s in segments]
+    return await capture_frames(src.read_text(encoding="utf-8"), keep, options, image_format="png")
 
 
 def reference_filter(size: tuple[int, int]) -> str:
@@ -292,22 +265,12 @@ def png_size(path: Path) -> tuple[int, int]:
     return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
-def encode_like_renderer(
-    frames_dir: Path, segments: list[tuple[int, int]], size: tuple[int, int], out: Path
-) -> None:
+def encode_like_renderer(frames_dir: Path, segments: list[range], size: tuple[int, int], out: Path) -> None:
     """The lossless frames through the renderer's encoder: same segments, same command, same join."""
-    from sandbox.encode import join_segments, segment_command
+    from sandbox import encode_segments
 
-    parts = []
-    for start, count in segments:
-        part = out.with_name(f"{out.stem}.seg{start:05d}.mp4")
-        cmd = segment_command(part, fps=FPS, frames=count, quality=QUALITY, image_codec="png", size=size)
-        data = b"".join((frames_dir / f"{i:05d}.png").read_bytes() for i in range(start, start + count))
-        subprocess.run(cmd, input=data, check=True, capture_output=True)
-        parts.append(part)
-    asyncio.run(join_segments(parts, out))
-    for part in parts:
-        part.unlink()
+    frames = ([(frames_dir / f"{i:05d}.png").read_bytes() for i in seg] for seg in segments)
+    asyncio.run(encode_segments(frames, out, fps=FPS, quality=QUALITY, image_format="png", size=size))
 
 
 def lossless_reference(frames_dir: Path, size: tuple[int, int], out: Path) -> None:
@@ -316,11 +279,11 @@ def lossless_reference(frames_dir: Path, size: tuple[int, int], out: Path) -> No
     Comparing in the output's colour space measures what capture and encoding lose, not
     the 4:2:0 subsampling every H.264 delivery format shares.
     """
-    from sandbox.encode import ffmpeg_exe, rate
+    from sandbox import ffmpeg_exe
 
     cmd = [
         ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-        "-framerate", rate(FPS), "-i", str(frames_dir / "%05d.png"),
+        "-framerate", f"{FPS:g}", "-i", str(frames_dir / "%05d.png"),
         "-vf", reference_filter(size), "-c:v", "ffv1",
         "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
         str(out),
@@ -330,7 +293,7 @@ def lossless_reference(frames_dir: Path, size: tuple[int, int], out: Path) -> No
 
 def psnr(a: Path, b: Path) -> float:
     """Average PSNR (Y, U, V weighted) of video `a` against reference `b`, via ffmpeg's psnr filter."""
-    from sandbox.encode import ffmpeg_exe
+    from sandbox import ffmpeg_exe
 
     # Pair frames by index, not by timestamp: the MP4 (1/90000) and the reference's
     # container (1/1000) round frame times differently, and timestamp pairing then compares
@@ -350,7 +313,7 @@ def psnr(a: Path, b: Path) -> float:
 def video_frames(path: Path) -> int:
     import imageio_ffmpeg
 
-    return imageio_ffmpeg.count_frames_and_secs(str(path))[0]
+    return int(imageio_ffmpeg.count_frames_and_secs(str(path))[0])
 
 
 @dataclass
@@ -373,7 +336,7 @@ def measure_quality(src: Path, default_out: Path, work: Path, workers: int) -> Q
     frames_dir.mkdir()
     try:
         segments = asyncio.run(capture_lossless(src, frames_dir, workers))
-        total = sum(n for _, n in segments)
+        total = sum(len(seg) for seg in segments)
         if video_frames(default_out) != total:
             raise RuntimeError(f"{default_out.name} does not have {total} frames")
         size = png_size(frames_dir / "00000.png")

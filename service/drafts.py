@@ -1,27 +1,28 @@
-"""Draft helpers shared by the draft routes and /ai-render: titles, variable values, the public view."""
+"""Drafts: a composition a person can open in the web editor, fix and render, kept with its versions.
+
+The rules every front door (HTTP API, editor, Slack bot) shares live here: how a draft is
+titled, what a model's draft remembers, the text its variables hold, and the editor's URL
+for it. Views of a draft for one front door (the API's response bodies) stay with that door.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sandbox import CompositionError, declared_variables, placeholders
+from sandbox import variable_text
 
-from .api.errors import not_found
-from .api.pipeline import generation_summary
-from .api.schemas import DraftOut, VersionOut, VersionSummary
-from .api.state import Services
-from .generation.loop import GenerationResult
-from .settings import Settings
-from .storage import Draft, DraftVersion
+from .storage import Draft, Store
+
+if TYPE_CHECKING:  # only its shape: drafts do not run the generation loop
+    from .generation.loop import GenerationResult
 
 _TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 
 
 def title_for(prompt: str | None, html: str) -> str:
-    """A short human title: the prompt's first clause, else the document's <title>, else "Untitled"."""
+    """A short human title: the prompt's first clause, else the document's <title>, else "Untitled draft"."""
     if prompt:
         first = re.split(r"(?<=[.!?])\s|\n", prompt.strip(), maxsplit=1)[0]
         return first if len(first) <= 80 else first[:77].rstrip() + "…"
@@ -31,103 +32,46 @@ def title_for(prompt: str | None, html: str) -> str:
     return "Untitled draft"
 
 
-def variable_text(values: Mapping[str, object] | None) -> dict[str, str]:
-    """Variable values as the strings placeholders receive (true/false, 42, 0.5)."""
-    out: dict[str, str] = {}
-    for name, value in (values or {}).items():
-        if isinstance(value, bool):
-            out[name] = "true" if value else "false"
-        elif isinstance(value, float):
-            out[name] = f"{value:g}"
-        else:
-            out[name] = str(value)
-    return out
+def editor_url(draft_id: str, public_base_url: str | None) -> str:
+    """Where the web editor opens a draft: under the service's public address when one is
+    configured, else relative to the service (all a browser already on it needs)."""
+    return f"{(public_base_url or '').rstrip('/')}/?draft={draft_id}"
 
 
-def editor_url(settings: Settings, draft_id: str) -> str:
-    base = (settings.public_base_url or "").rstrip("/")
-    return f"{base}/?draft={draft_id}"
+def variable_values(values: Mapping[str, object] | None) -> dict[str, str]:
+    """Variable values as a draft keeps them: the text each placeholder receives (true, 42, 0.5)."""
+    return {name: variable_text(value) for name, value in (values or {}).items()}
 
 
-def draft_out(settings: Settings, draft: Draft) -> DraftOut:
-    version = draft.current
-    try:
-        defaults = declared_variables(version.html)
-    except CompositionError:
-        defaults = {}  # the findings already say what is wrong with the block
-    summary = version_summary(version)
-    generation = draft.meta.get("generation") if version.source == "prompt" else None
-    return DraftOut(
-        id=draft.id,
-        title=draft.title,
-        prompt=draft.prompt,
-        created_at=draft.created_at,
-        updated_at=draft.updated_at,
-        version=version.number,
-        version_count=draft.version_count,
-        html=version.html,
-        variables=version.variables,
-        defaults=defaults,
-        placeholders=placeholders(version.html),
-        findings=version.findings,  # type: ignore[arg-type]
-        ok=summary.ok,
-        source=version.source,
-        note=version.note,
-        editor_url=editor_url(settings, draft.id),
-        generation=generation,
-    )
+def generation_summary(result: GenerationResult) -> dict[str, Any]:
+    """What a draft remembers of how a model made it (without repeating the documents)."""
+    return {
+        "provider": result.provider,
+        "model": result.model,
+        "ok": result.ok,
+        "attempts": [
+            {"number": a.number, "findings": [f.to_dict() for f in a.findings]} for a in result.attempts
+        ],
+    }
 
 
-def version_summary(version: DraftVersion) -> VersionSummary:
-    errors = sum(1 for f in version.findings if f.get("severity") == "error")
-    return VersionSummary(
-        number=version.number,
-        source=version.source,
-        note=version.note,
-        created_at=version.created_at,
-        ok=errors == 0,
-        errors=errors,
-        warnings=len(version.findings) - errors,
-    )
-
-
-def version_out(version: DraftVersion) -> VersionOut:
-    return VersionOut(
-        **version_summary(version).model_dump(),
-        html=version.html,
-        variables=version.variables,
-        findings=version.findings,  # type: ignore[arg-type]
-    )
-
-
-async def load_draft(svc: Services, draft_id: str) -> Draft:
-    draft = await asyncio.to_thread(svc.store.get_draft, draft_id)
-    if draft is None:
-        raise not_found("draft", draft_id)
-    return draft
-
-
-async def new_version(svc: Services, draft_id: str, **fields: Any) -> DraftOut:
-    """Append a version (html, variables, findings, source, note) and return the draft as it now is."""
-    draft = await asyncio.to_thread(svc.store.add_version, draft_id, **fields)
-    if draft is None:
-        raise not_found("draft", draft_id)
-    return draft_out(svc.settings, draft)
-
-
-async def save_generated(
-    svc: Services, result: GenerationResult, *, prompt: str, variables: Mapping[str, object]
+def save_prompt_draft(
+    store: Store,
+    *,
+    prompt: str,
+    html: str,
+    findings: list[dict[str, Any]],
+    variables: Mapping[str, object] | None = None,
+    meta: dict[str, Any] | None = None,
 ) -> Draft:
-    """Store a model's document as a new draft (its findings and attempts remembered)."""
-    assert result.html is not None
-    meta: dict[str, Any] = {"generation": generation_summary(result)}
-    return await asyncio.to_thread(
-        svc.store.create_draft,
-        html=result.html,
-        variables=variable_text(variables),
-        findings=[f.to_dict() for f in result.findings],
+    """Keep what a prompt produced as a new draft, titled from the prompt, findings and all, so a
+    person can open it in the editor even when it still has problems. Blocks (a database write)."""
+    return store.create_draft(
+        html=html,
+        variables=variable_values(variables),
+        findings=findings,
         source="prompt",
-        title=title_for(prompt, result.html),
+        title=title_for(prompt, html),
         prompt=prompt,
         meta=meta,
     )

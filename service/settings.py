@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from sandbox import RenderOptions
 
 
 class Settings(BaseSettings):
@@ -59,8 +61,8 @@ class Settings(BaseSettings):
     """Seconds one frame's seek (hf-seek listeners and their waitUntil promises) may take."""
     render_timeout: float = 900.0
     """Seconds a whole render may take."""
-    max_duration: float = 120.0
-    """Longest video in seconds that is generated, validated or accepted over HTTP."""
+    max_duration: float = Field(default=120.0, gt=0)
+    """Longest video, in seconds, that the validator, the CLI, the API and the Slack bot accept."""
     default_duration: float = 6.0
     """Length a model is asked for when neither the request nor the prompt gives one."""
 
@@ -122,6 +124,16 @@ class Settings(BaseSettings):
     video_retention_hours: float = 24 * 7
     """Rendered videos of finished jobs are deleted after this long (the job record stays)."""
 
+    # Narrated storyboards (service/storyboards)
+    story_max_narration_seconds: float = 300.0
+    """Longest narration a storyboard may have (estimated at 150 words a minute, then measured)."""
+    story_max_video_seconds: float = 600.0
+    """Longest storyboard video, pauses and minimum scene lengths included."""
+    story_max_attempts: int = 3
+    """Write/repair rounds when a model writes a storyboard from a topic."""
+    story_concurrency: int = 2
+    """Scenes voiced (and backgrounds prepared) at the same time."""
+
     # Narrated projects and the storyboard API (service/projects, service/api/compat)
     project_concurrency: int = 2
     """Project sections voiced and given their backgrounds at the same time, over all projects."""
@@ -138,6 +150,21 @@ class Settings(BaseSettings):
     validation_seek_timeout: float = 5.0
     """Budget of each sample seek in the validator's runtime check."""
 
+    # Narration (service/speech): Piper offline, OpenAI TTS hosted
+    tts_cache_dir: Path = Path.home() / ".cache/seekreel/speech"
+    """Synthesised narration, one WAV per (text, voice, settings, engine version); safe to delete."""
+    tts_sentence_pause: float = 0.3
+    """Silence inserted between the sentences of one narration, in seconds."""
+    piper_threads: int = 1
+    """ONNX Runtime threads per Piper synthesis (0 → one per core); output bytes do not depend on it."""
+    openai_tts_model: str = "gpt-4o-mini-tts"
+    """OpenAI speech model for voices of the `openai` provider."""
+    openai_tts_voice: str = "alloy"
+    """OpenAI voice used when a storyboard asks for the `openai` provider without naming a voice."""
+    openai_tts_instructions: str | None = None
+    """Speaking-style instructions sent with each OpenAI request (not supported by tts-1 models)."""
+    openai_tts_concurrency: int = 4
+    """Sentences of one narration synthesised at once by OpenAI."""
     # Fetching user URLs (service/safe_fetch): public addresses only, bounded in time and size
     fetch_allow_hosts: str = ""
     """Comma-separated `host:port` pairs exempt from the public-address rule (intranets, tests); empty → none."""
@@ -183,6 +210,18 @@ class Settings(BaseSettings):
     """OpenAI Images model for `ai` backgrounds (uses the OpenAI key and base URL above)."""
     openai_image_size: str | None = None
     """Size asked of the Images API (WIDTHxHEIGHT); None → by the storyboard's aspect, e.g. 1536x864 for 16:9."""
+
+    def render_options(self, **chosen: Any) -> RenderOptions:
+        """RenderOptions held to these settings (duration limit, timeouts, workers); `chosen` are the
+        caller's choices (fps, resolution, workers, …), where None means "not chosen"."""
+        options: dict[str, Any] = {
+            "workers": self.workers,
+            "seek_timeout": self.seek_timeout,
+            "render_timeout": self.render_timeout,
+            "max_duration": self.max_duration,
+        }
+        options.update({name: value for name, value in chosen.items() if value is not None})
+        return RenderOptions(**options)
 
 
 @lru_cache(maxsize=1)

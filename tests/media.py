@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from sandbox.encode import ffmpeg_exe
+from sandbox import ffmpeg_exe
 
 
 def video_info(path: Path) -> dict[str, object]:

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from service_helpers import LiveServer, make_settings, tiny
 
+from sandbox import PLACEHOLDER_RE
 from service.api import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -171,6 +172,30 @@ def test_findings_jump_to_their_line_and_the_preview_cannot_reach_the_network(
         p for p in problems if ("127.0.0.1:9" in p or "example.invalid" in p) and not p.startswith("csp: ")
     ]
     assert [p for p in outside if p not in refused_by_csp] == []
+
+
+def test_the_preview_takes_the_placeholder_rule_from_the_server(browser: Browser, server: LiveServer) -> None:
+    page, problems = open_editor(browser, server.url)
+    served = page.evaluate("import('/composition-rules.js').then(m => m.default.placeholder)")
+    assert served == PLACEHOLDER_RE.pattern
+    preview_js = (Path(__file__).parents[1] / "service/web/preview.js").read_text()
+    assert "A-Z0-9_" not in preview_js, "the editor keeps no copy of the rule"
+
+    page.click("#html-start-button")
+    page.fill(
+        "#html-start",
+        '<!doctype html><html data-duration="1" data-width="320" data-height="180"><head>'
+        '<script type="application/json" id="hf-variables">{"A_1": "alpha"}</script></head>'
+        '<body><p id="p">{{$A_1}} and {{$a1}}</p>'
+        "<script>addEventListener('hf-seek', e => {});</script></body></html>",
+    )
+    page.click("#html-form button[type=submit]")
+    page.wait_for_selector("#editor-view:not([hidden])", timeout=60_000)
+    assert page.locator('input[data-variable="A_1"]').count() == 1
+    assert page.locator('input[data-variable="a1"]').count() == 0
+    frame = preview_frame(page)
+    frame.wait_for_function("document.getElementById('p')?.textContent === 'alpha and {{$a1}}'")
+    assert problems == []
 
 
 def test_with_api_keys_the_editor_asks_once_and_the_video_loads_with_the_key(

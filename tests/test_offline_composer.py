@@ -1,6 +1,7 @@
 """The offline composer: prompts of every kind → the right template, the asked-for text in the
-page, the asked-for length, shape and colours; plain-words revisions; the example prompt's
-title card checked down to its pixels."""
+page, the asked-for length, shape and colours; lists read the ways people write them and a
+template's sample content never shown as the user's; plain-words revisions; the example
+prompt's title card checked down to its pixels."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from media import png
 
 from sandbox import RenderOptions, capture_frame, declared_variables, parse_composition, root_attributes
 from service.generation.composer import compose_offline, revise_offline
+from service.generation.composer.catalog import CATALOG, KINDS, template_text
 from service.generation.composer.palette import luminance, to_rgb
 from service.validation import validate_static
 from service.validation.limits import ValidationLimits
@@ -321,6 +323,196 @@ def test_composer_reads_messy_prompts(prompt: str, kind: str, expect: dict[str, 
         assert got == want, name
         if name != "duration":
             assert in_page(comp.html, str(want).split(" | ")[0])
+
+
+# --- the user's items, never the template's samples --------------------------------------
+
+STYLE_VARIABLES = {"BG", "ACCENT", "TEXT", "FONT"}
+GENERIC_DEFAULTS = {
+    "title-card": {"EPISODE_LABEL", "HOST_LABEL"},
+    "stat-counter": {"KICKER"},
+    "countdown": {"LABEL", "FROM", "END_TEXT"},
+    "recipe-card": {"KICKER"},
+}
+"""The defaults that stay when a prompt says nothing: labels and settings that fit any subject."""
+DERIVED = {"EMOJI", "MARK", "HIGHLIGHT"}
+"""Sample slots drawn from other content (the dish, the brand, the message), not from the prompt's words."""
+
+
+def items(value: str) -> list[str]:
+    return [i for i in re.split(r"\s*\|\s*", value) if i]
+
+
+def shown_samples(kind: str, prompt: str, variables: dict[str, str]) -> list[str]:
+    """Sample items of the template that the composition shows though the prompt never said them."""
+    defaults = declared_variables(template_text(kind))
+    return [
+        f"{name}: {sample}"
+        for name in set(KINDS[kind].samples) - DERIVED
+        for sample in items(defaults[name])
+        if sample in items(variables[name]) and sample.lower() not in prompt.lower()
+    ]
+
+
+def test_every_template_variable_is_sample_content_or_a_generic_default() -> None:
+    """Adding a variable to a template means deciding which it is."""
+    for info in CATALOG:
+        names = set(declared_variables(template_text(info.kind)))
+        assert set(info.samples) <= names, info.kind
+        assert names - set(info.samples) - STYLE_VARIABLES == GENERIC_DEFAULTS.get(info.kind, set()), (
+            info.kind
+        )
+
+
+# Prompts worded the way people write them. A list is the items the variable must hold, in
+# order (empty: the prompt named none, so the slot stays empty); a string is the exact value.
+HELD_OUT = [
+    pytest.param("a pancake recipe with flour, milk, eggs and butter", "recipe-card",
+                 {"TITLE": "Pancake", "INGREDIENTS": ["Flour", "Milk", "Eggs", "Butter"]}, id="recipe-with-prose"),
+    pytest.param("Lemon risotto recipe", "recipe-card",
+                 {"TITLE": "Lemon risotto", "INGREDIENTS": [], "PREP_TIME": "", "EMOJI": "🍚"}, id="recipe-no-items"),
+    pytest.param("A recipe for banana bread made with ripe bananas, flour, sugar, eggs and butter. Serves 8.",
+                 "recipe-card", {"TITLE": "Banana Bread", "SERVINGS": "Serves 8",
+                                 "INGREDIENTS": ["Ripe bananas", "Flour", "Sugar", "Eggs", "Butter"]},
+                 id="recipe-made-with"),
+    pytest.param("Make a recipe card for shakshuka using eggs, tomatoes, peppers, onion and cumin, ready in 25 "
+                 "minutes", "recipe-card", {"TITLE": "Shakshuka", "PREP_TIME": "25 min",
+                                            "INGREDIENTS": ["Eggs", "Tomatoes", "Peppers", "Onion", "Cumin"]},
+                 id="recipe-using"),
+    pytest.param("guacamole recipe\ningredients:\n- 3 avocados\n- 1 lime\n- half an onion\n- salt", "recipe-card",
+                 {"TITLE": "Guacamole", "INGREDIENTS": ["3 avocados", "1 lime", "Half an onion", "Salt"]},
+                 id="recipe-dash-lines"),
+    pytest.param("Recipe card: chocolate chip cookies. Ingredients are butter, brown sugar, flour, eggs and "
+                 "chocolate chips.", "recipe-card",
+                 {"TITLE": "Chocolate Chip Cookies",
+                  "INGREDIENTS": ["Butter", "Brown sugar", "Flour", "Eggs", "Chocolate chips"]},
+                 id="recipe-ingredients-are"),
+    pytest.param("Tomato soup recipe. 1. 1 kg tomatoes 2. 1 onion 3. 2 cloves garlic 4. 500 ml stock",
+                 "recipe-card", {"TITLE": "Tomato soup",
+                                 "INGREDIENTS": ["1 kg tomatoes", "1 onion", "2 cloves garlic", "500 ml stock"]},
+                 id="recipe-numbered-inline"),
+    pytest.param("vegan chili recipe, you'll need beans; tomatoes; peppers; chili powder", "recipe-card",
+                 {"TITLE": "Vegan Chili", "INGREDIENTS": ["Beans", "Tomatoes", "Peppers", "Chili powder"]},
+                 id="recipe-semicolons"),
+    pytest.param("Smoothie recipe: banana, spinach, oat milk or almond milk", "recipe-card",
+                 {"TITLE": "Smoothie", "INGREDIENTS": ["Banana", "Spinach", "Oat milk", "Almond milk"]},
+                 id="recipe-or"),
+    pytest.param("recipe for mac and cheese with macaroni, cheddar, milk and butter", "recipe-card",
+                 {"TITLE": "Mac and Cheese", "INGREDIENTS": ["Macaroni", "Cheddar", "Milk", "Butter"]},
+                 id="recipe-and-in-the-dish"),
+    pytest.param("Cookies recipe • butter • sugar • flour • chocolate", "recipe-card",
+                 {"TITLE": "Cookies", "INGREDIENTS": ["Butter", "Sugar", "Flour", "Chocolate"]},
+                 id="recipe-inline-bullets"),
+    pytest.param("A recipe card for tacos with tortillas, beef, salsa and cheese in a vertical format", "recipe-card",
+                 {"TITLE": "Tacos", "INGREDIENTS": ["Tortillas", "Beef", "Salsa", "Cheese"]}, id="recipe-style-tail"),
+    pytest.param("A bullet list with fast, cheap and good, on a dark background in 9:16", "bullet-list",
+                 {"POINTS": ["Fast", "Cheap", "Good"], "TITLE": ""}, id="bullets-style-tail"),
+    pytest.param("A bullet list of reasons to learn Python: it's readable, it has a huge ecosystem, and it runs "
+                 "everywhere", "bullet-list", {"TITLE": "Reasons to learn Python",
+                 "POINTS": ["It's readable", "It has a huge ecosystem", "It runs everywhere"]}, id="bullets-cued"),
+    pytest.param("Make a slide with the points: hire slowly; fire quickly; pay well", "bullet-list",
+                 {"POINTS": ["Hire slowly", "Fire quickly", "Pay well"]}, id="bullets-points-label"),
+    pytest.param("bullets:\n* Ship weekly\n* Talk to users\n* Measure everything", "bullet-list",
+                 {"POINTS": ["Ship weekly", "Talk to users", "Measure everything"]}, id="bullets-star-lines"),
+    pytest.param("a checklist for moving house: 1) book the van 2) pack the kitchen 3) change your address",
+                 "bullet-list", {"POINTS": ["Book the van", "Pack the kitchen", "Change your address"]},
+                 id="bullets-numbered-inline"),
+    pytest.param("A bullet list about healthy habits including drinking water, sleeping 8 hours and walking daily",
+                 "bullet-list", {"TITLE": "Healthy habits",
+                                 "POINTS": ["Drinking water", "Sleeping 8 hours", "Walking daily"]},
+                 id="bullets-including"),
+    pytest.param("Quick explainer: why sleep matters — memory, mood and metabolism", "bullet-list",
+                 {"TITLE": "Why sleep matters", "POINTS": ["Memory", "Mood", "Metabolism"]}, id="bullets-after-dash"),
+    pytest.param("numbered list:\n1. Wake up early\n2) Drink water\n3. Move your body", "bullet-list",
+                 {"POINTS": ["Wake up early", "Drink water", "Move your body"]}, id="bullets-numbered-lines"),
+    pytest.param("A bullet list about our new office", "bullet-list",
+                 {"TITLE": "Our new office", "POINTS": []}, id="bullets-no-items"),
+    pytest.param("A multi-scene explainer of how solar panels work. Steps: sunlight hits the cells, electrons "
+                 "move, the inverter makes AC power.", "multi-scene",
+                 {"TITLE": "How solar panels work",
+                  "SCENES": ["Sunlight hits the cells", "Electrons move", "The inverter makes AC power"]},
+                 id="scenes-steps-label"),
+    pytest.param("A step-by-step tutorial on making coffee:\n1. Grind the beans\n2. Heat the water\n3. Pour "
+                 "slowly", "multi-scene", {"TITLE": "Making coffee",
+                                           "SCENES": ["Grind the beans", "Heat the water", "Pour slowly"]},
+                 id="scenes-numbered-lines"),
+    pytest.param("multi scene video about our onboarding", "multi-scene",
+                 {"TITLE": "Our onboarding", "SCENES": []}, id="scenes-no-items"),
+    pytest.param("Bar chart of sales by region: North 120, South 90, East 75 and West 60", "bar-chart",
+                 {"TITLE": "Sales by region", "DATA": ["North: 120", "South: 90", "East: 75", "West: 60"]},
+                 id="bar-pairs"),
+    pytest.param("Bar graph of coffee sales per weekday; Monday 40; Tuesday 52; Wednesday 47", "bar-chart",
+                 {"TITLE": "Coffee sales per weekday", "DATA": ["Monday: 40", "Tuesday: 52", "Wednesday: 47"]},
+                 id="bar-semicolons"),
+    pytest.param("a bar chart of fruit sales", "bar-chart", {"TITLE": "Fruit sales", "DATA": [], "SUBTITLE": ""},
+                 id="bar-no-data"),
+    pytest.param("Make a 20 second video of our sales over time as a line chart: 2021 1.2M, 2022 1.9M, 2023 2.6M, "
+                 "2024 3.4M", "line-chart",
+                 {"TITLE": "Our sales", "DATA": ["2021: 1.2M", "2022: 1.9M", "2023: 2.6M", "2024: 3.4M"]},
+                 id="line-years"),
+    pytest.param("line graph showing our growth", "line-chart", {"TITLE": "Our growth", "DATA": []},
+                 id="line-no-data"),
+    pytest.param("Big number: 12,400 trees planted this spring", "stat-counter",
+                 {"VALUE": "12,400", "LABEL": "trees planted this spring", "CONTEXT": ""}, id="stat"),
+    pytest.param("stat counter for website uptime", "stat-counter", {"VALUE": "", "LABEL": ""}, id="stat-no-value"),
+    pytest.param("Make a quote video of Maya Angelou saying 'Nothing will work unless you do'", "quote",
+                 {"QUOTE": "Nothing will work unless you do", "AUTHOR": "Maya Angelou", "SOURCE": ""},
+                 id="quote-saying"),
+    pytest.param("a quote from Marcus Aurelius", "quote", {"QUOTE": "", "AUTHOR": "Marcus Aurelius"},
+                 id="quote-no-text"),
+    pytest.param("lower third for the speaker Tomás Rivera, who is a marine biologist", "lower-third",
+                 {"NAME": "Tomás Rivera", "ROLE": "marine biologist"}, id="lower-third-who-is"),
+    pytest.param("a lower third", "lower-third", {"NAME": "", "ROLE": ""}, id="lower-third-no-name"),
+    pytest.param("Intro for season 3 of Deep Work Radio, hosted by Sam Okoro", "title-card",
+                 {"TITLE": "Deep Work Radio", "HOST": "Sam Okoro", "EPISODE": ""}, id="title-card-season"),
+    pytest.param("a title card for Frame by Frame", "title-card", {"TITLE": "Frame by Frame", "HOST": ""},
+                 id="title-card-unquoted"),
+    pytest.param("a podcast intro", "title-card", {"KICKER": "Podcast", "TITLE": "", "HOST": "", "EPISODE": ""},
+                 id="title-card-no-title"),
+    pytest.param("Logo sting for Bluefin Labs", "logo-reveal", {"BRAND": "Bluefin Labs", "MARK": "BL", "TAGLINE": ""},
+                 id="logo"),
+    pytest.param("a logo reveal with the tagline 'Ideas that fly'", "logo-reveal",
+                 {"BRAND": "", "MARK": "", "TAGLINE": "Ideas that fly"}, id="logo-tagline-only"),
+    pytest.param("Typography video: Less talk, more action", "kinetic-type", {"MESSAGE": "Less talk, more action"},
+                 id="kinetic-after-colon"),
+    pytest.param("kinetic type", "kinetic-type", {"MESSAGE": "", "HIGHLIGHT": ""}, id="kinetic-no-message"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("prompt", "kind", "expect"), HELD_OUT)
+def test_the_users_items_are_shown_in_order_and_no_sample_stands_in(
+    prompt: str, kind: str, expect: dict[str, str | list[str]]
+) -> None:
+    comp = compose_offline(prompt)
+    assert comp.template == kind
+    shown = parse_composition(comp.html).html.split("</head>", 1)[1]
+    for name, want in expect.items():
+        if isinstance(want, list):
+            assert items(comp.variables[name]) == want, name
+            at = 0  # and the page carries them, in that order
+            for item in want:
+                at = shown.find(html_lib.escape(item), at)
+                assert at >= 0, f"{item!r} is not in the page after the items before it"
+        else:
+            assert comp.variables[name] == want, name
+            assert not want or in_page(comp.html, want)
+    assert shown_samples(kind, prompt, comp.variables) == []
+    report = validate_static(comp.html, limits=ValidationLimits())
+    assert report.ok, [str(f) for f in report.errors]
+    assert compose_offline(prompt).html == comp.html, "deterministic"
+
+
+@pytest.mark.parametrize("info", [i for i in CATALOG if i.samples], ids=lambda i: i.kind)
+def test_a_prompt_that_gives_nothing_shows_no_sample_content(info) -> None:  # type: ignore[no-untyped-def]
+    prompt = f"a {info.label.lower()}"  # "a recipe card", "a bar chart", "a logo / brand reveal", …
+    comp = compose_offline(prompt, kind=info.kind)
+    filled = {name: comp.variables[name] for name in info.samples if comp.variables[name]}
+    # Only what the prompt's own words give ("Explainer"), or the neutral plate for no dish.
+    from_prompt = {n for n, v in filled.items() if re.search(rf"\b{re.escape(v.lower())}\b", prompt)}
+    assert {n: v for n, v in filled.items() if n not in from_prompt and v != "🍽️"} == {}
+    assert shown_samples(info.kind, prompt, comp.variables) == []
+    report = validate_static(comp.html, limits=ValidationLimits())
+    assert report.ok, [str(f) for f in report.errors]
 
 
 def test_sample_lines_are_cleared_once_the_prompt_gives_the_main_content() -> None:

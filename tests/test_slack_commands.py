@@ -22,25 +22,33 @@ from service.slack.messages import (
     result_message,
 )
 
+MAX_DURATION = 120.0
+
 
 @pytest.mark.parametrize("text", ["", "   ", "\n"])
 def test_empty_text_asks_for_a_prompt(text: str) -> None:
-    assert parse_command(text) == HelpCommand(empty=True)
+    assert parse_command(text, max_duration=MAX_DURATION) == HelpCommand(empty=True)
 
 
 @pytest.mark.parametrize("text", ["help", "HELP", " --help ", "?"])
 def test_help_words(text: str) -> None:
-    assert parse_command(text) == HelpCommand()
+    assert parse_command(text, max_duration=MAX_DURATION) == HelpCommand()
 
 
 def test_a_prompt_with_help_in_it_is_a_prompt() -> None:
-    assert parse_command("help me make a title card") == RenderCommand("help me make a title card")
+    assert parse_command("help me make a title card", max_duration=MAX_DURATION) == RenderCommand(
+        "help me make a title card"
+    )
 
 
 def test_leading_options_then_free_text() -> None:
-    command = parse_command("--duration 4 --aspect 9:16 a countdown -- from 3 to 1")
+    command = parse_command(
+        "--duration 4 --aspect 9:16 a countdown -- from 3 to 1", max_duration=MAX_DURATION
+    )
     assert command == RenderCommand("a countdown -- from 3 to 1", duration=4.0, aspect="9:16")
-    assert parse_command("-d=2.5s -a 1:1 logo") == RenderCommand("logo", duration=2.5, aspect="1:1")
+    assert parse_command("-d=2.5s -a 1:1 logo", max_duration=MAX_DURATION) == RenderCommand(
+        "logo", duration=2.5, aspect="1:1"
+    )
 
 
 @pytest.mark.parametrize(
@@ -56,16 +64,16 @@ def test_leading_options_then_free_text() -> None:
     ],
 )
 def test_bad_options_explain_themselves(text: str, says: str) -> None:
-    command = parse_command(text, max_duration=120)
+    command = parse_command(text, max_duration=MAX_DURATION)
     assert isinstance(command, CommandProblem)
     assert says in command.message
 
 
 def test_over_long_prompt_says_the_limit() -> None:
-    command = parse_command("word " * 400, max_prompt_chars=1000)
+    command = parse_command("word " * 400, max_prompt_chars=1000, max_duration=MAX_DURATION)
     assert isinstance(command, CommandProblem)
     assert "1,999 characters" in command.message and "1,000" in command.message
-    assert isinstance(parse_command("x" * MAX_PROMPT_CHARS), RenderCommand)
+    assert isinstance(parse_command("x" * MAX_PROMPT_CHARS, max_duration=MAX_DURATION), RenderCommand)
 
 
 def test_slack_markup_becomes_plain_words() -> None:

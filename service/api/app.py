@@ -3,32 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
 
 from ..jobs import JobManager
 from ..projects import STORYBOARD, ProjectService, StoryboardKind, StoryEngine
 from ..projects.pipeline_engine import PipelineEngine
 from ..settings import Settings, get_settings
+from ..slack.routes import create_slack_router
 from ..storage import open_store
 from . import compat, draft_routes, job_routes, project_routes, render_routes, story_routes
 from .auth import AuthConfig, token_router
 from .docs_page import mount_docs
+from .editor_page import mount_editor
 from .errors import install_error_handlers
 from .limits import BodySizeLimit
 from .state import Services
 from .story_errors import install_story_error_handlers
-
-log = logging.getLogger("seekreel.api")
-
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
 DESCRIPTION = """
 Prompt → HTML → deterministic, sandboxed MP4.
@@ -110,19 +104,10 @@ def create_app(settings: Settings | None = None, *, engine: StoryEngine | None =
     for prefix in compat.PREFIXES:
         app.include_router(compat.router, prefix=prefix)
 
-    # ---- Slack bot (issue 5): mounted when a signing secret is configured -----------------
-    # service.slack.routes.create_slack_router(settings, jobs) -> APIRouter with
-    # POST /slack/commands and POST /slack/interactions (it verifies Slack's signatures itself).
-    if settings.slack_signing_secret:
-        try:
-            from ..slack.routes import create_slack_router
-        except ImportError as exc:
-            log.warning("SLACK_SIGNING_SECRET is set but the Slack routes cannot be loaded: %s", exc)
-        else:
-            app.include_router(create_slack_router(settings, jobs))
-    # ---------------------------------------------------------------------------------------
+    if settings.slack_signing_secret:  # the Slack bot: it verifies Slack's signatures itself
+        app.include_router(create_slack_router(settings, jobs))
 
-    _mount_editor(app)
+    mount_editor(app)
     mount_docs(app)
 
     @app.get("/healthz", tags=["meta"], summary="Liveness and queue depth")
@@ -130,20 +115,6 @@ def create_app(settings: Settings | None = None, *, engine: StoryEngine | None =
         return {"ok": True, "queue": jobs.queue_depth(), "queue_size": settings.queue_size}
 
     return app
-
-
-def _mount_editor(app: FastAPI) -> None:
-    """The web editor: static files shipped in the package, nothing from a CDN."""
-    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
-    headers = {
-        "Cache-Control": "no-cache",
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-    }
-
-    @app.get("/", include_in_schema=False)
-    async def editor() -> FileResponse:
-        return FileResponse(WEB_DIR / "index.html", media_type="text/html", headers=headers)
 
 
 def _version() -> str:

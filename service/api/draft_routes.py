@@ -9,22 +9,13 @@ from fastapi import APIRouter, Query, Response, status
 
 from sandbox import BrowserUnavailable, CompositionError, RenderError, capture_frame, parse_composition
 
-from ..drafts import (
-    draft_out,
-    load_draft,
-    new_version,
-    save_generated,
-    title_for,
-    variable_text,
-    version_out,
-    version_summary,
-)
+from ..drafts import title_for, variable_values
 from .auth import Authorized
+from .draft_views import draft_out, load_draft, new_version, save_generated, version_out, version_summary
 from .errors import ApiError, not_found
 from .job_routes import job_out
-from .limits import check_html, check_prompt, check_render
-from .pipeline import check_html as findings_for
-from .pipeline import generate, generation_failed, revise
+from .limits import check_html_size, check_prompt, check_render
+from .pipeline import generate, generation_failed, revise, validation_findings
 from .render_routes import render_options
 from .schemas import (
     DraftCreate,
@@ -59,9 +50,9 @@ async def create_draft(body: DraftCreate, svc: ServicesDep) -> DraftOut:
         draft = await save_generated(svc, result, prompt=prompt, variables=body.variables)
     else:
         html = body.html or ""
-        check_html(svc.settings, html)
-        variables = variable_text(body.variables)
-        findings = await findings_for(svc, html, variables)
+        check_html_size(svc.settings, html)
+        variables = variable_values(body.variables)
+        findings = await validation_findings(svc, html, variables)
         draft = await asyncio.to_thread(
             svc.store.create_draft,
             html=html,
@@ -102,12 +93,12 @@ async def get_draft(draft_id: str, svc: ServicesDep) -> DraftOut:
 )
 async def update_draft(draft_id: str, body: DraftUpdate, svc: ServicesDep) -> DraftOut:
     """The findings are returned with the draft; a version with errors is still saved (it is a draft)."""
-    check_html(svc.settings, body.html)
+    check_html_size(svc.settings, body.html)
     current = (await load_draft(svc, draft_id)).current
-    variables = current.variables if body.variables is None else variable_text(body.variables)
+    variables = current.variables if body.variables is None else variable_values(body.variables)
     if body.html == current.html and variables == current.variables:
         return draft_out(svc.settings, await load_draft(svc, draft_id))  # nothing changed: no new version
-    findings = await findings_for(svc, body.html, variables)
+    findings = await validation_findings(svc, body.html, variables)
     return await new_version(
         svc, draft_id, html=body.html, variables=variables, findings=findings, source="edit"
     )
@@ -233,7 +224,7 @@ async def render_draft(
         if found is None:
             raise ApiError(404, "not_found", f"draft {draft_id} has no version {body.version}")
         chosen = found
-    variables = chosen.variables if body.variables is None else variable_text(body.variables)
+    variables = chosen.variables if body.variables is None else variable_values(body.variables)
     options = render_options(svc, body.model_copy(update={"variables": variables}))
     check_render(svc.settings, chosen.html, options)
     job = await svc.jobs.submit_render(

@@ -7,8 +7,7 @@ import json
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sandbox import RenderOptions, parse_composition
-from sandbox.render_options import output_size
+from sandbox import RenderOptions, output_size, parse_composition
 
 from ..settings import Settings
 from .errors import ApiError
@@ -76,7 +75,8 @@ def check_prompt(settings: Settings, prompt: str) -> str:
     return prompt
 
 
-def check_html(settings: Settings, html: str) -> None:
+def check_html_size(settings: Settings, html: str) -> None:
+    """413 when the HTML is over this server's limit (a bound on work, unlike the validator's size rule)."""
     size = len(html.encode())
     if size > settings.max_html_bytes:
         raise ApiError(
@@ -101,7 +101,7 @@ def check_render(settings: Settings, html: str, options: RenderOptions) -> None:
 
     Raises ApiError (413/400) or CompositionError (400) with a message naming the limit.
     """
-    check_html(settings, html)
+    check_html_size(settings, html)
     comp = parse_composition(
         html, variables=options.variables, fps=options.fps, max_duration=settings.max_duration
     )

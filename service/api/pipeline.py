@@ -14,8 +14,14 @@ from ..generation.loop import (
     generate_composition,
     revise_composition,
 )
-from ..generation.providers import ProviderError
-from ..validation import validate
+from ..generation.providers import (
+    ModelNotFound,
+    ProviderError,
+    ProviderNotConfigured,
+    ProviderRateLimited,
+    ProviderRequestError,
+)
+from ..validation import ValidationLimits, validate
 from .errors import ApiError
 from .limits import check_duration, check_prompt
 from .schemas import GenerationSettings
@@ -23,22 +29,8 @@ from .state import Services
 
 log = logging.getLogger("seekreel.api")
 
-try:  # precise statuses where the provider module tells us what went wrong
-    from ..generation.providers.base import (
-        ModelNotFound,
-        ProviderNotConfigured,
-        ProviderRateLimited,
-        ProviderRequestError,
-    )
-
-    _CALLER_PROVIDER_ERRORS: tuple[type[Exception], ...] = (
-        ProviderNotConfigured,
-        ModelNotFound,
-        ProviderRequestError,
-    )
-    _RATE_LIMITED: tuple[type[Exception], ...] = (ProviderRateLimited,)
-except ImportError:  # pragma: no cover
-    _CALLER_PROVIDER_ERRORS, _RATE_LIMITED = (), ()
+_CALLER_PROVIDER_ERRORS = (ProviderNotConfigured, ModelNotFound, ProviderRequestError)
+"""Provider failures the caller chose (no key, unknown model, a refused request): 400, not 503."""
 
 
 @contextlib.contextmanager
@@ -52,7 +44,7 @@ def generation_errors() -> Iterator[None]:
         if isinstance(exc, _CALLER_PROVIDER_ERRORS):
             raise ApiError(400, "provider_error", str(exc)) from None
         headers = {"Retry-After": "30"}
-        code = "provider_rate_limited" if isinstance(exc, _RATE_LIMITED) else "provider_unavailable"
+        code = "provider_rate_limited" if isinstance(exc, ProviderRateLimited) else "provider_unavailable"
         raise ApiError(503, code, str(exc), headers=headers) from None
 
 
@@ -105,21 +97,10 @@ def generation_failed(result: GenerationResult, what: str = "generation") -> Api
     )
 
 
-def generation_summary(result: GenerationResult) -> dict[str, Any]:
-    """What a draft remembers of how a model made it (without repeating the documents)."""
-    return {
-        "provider": result.provider,
-        "model": result.model,
-        "ok": result.ok,
-        "attempts": [
-            {"number": a.number, "findings": [f.to_dict() for f in a.findings]} for a in result.attempts
-        ],
-    }
-
-
-async def check_html(svc: Services, html: str, variables: dict[str, Any]) -> list[dict[str, Any]]:
+async def validation_findings(svc: Services, html: str, variables: dict[str, Any]) -> list[dict[str, Any]]:
     """Validator findings for a person's HTML, runtime checks included (a `runtime-unavailable`
     warning when no browser can run)."""
+    limits = ValidationLimits.from_settings(svc.settings)  # this server's settings, not the process's
     async with svc.previews:
-        report = await validate(html, variables=variables, runtime=True, pool=svc.jobs.pool)
+        report = await validate(html, variables=variables, limits=limits, runtime=True, pool=svc.jobs.pool)
     return [f.to_dict() for f in report.findings]

@@ -7,9 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .storyboard_schemas import EXAMPLE_STORYBOARD, Quality
+from sandbox import Aspect, Quality
 
-Aspect = Literal["16:9", "9:16", "1:1", "4:5"]
+from .storyboard_schemas import EXAMPLE_STORYBOARD
+
 ProjectStatusName = Literal["InProgress", "NeedsApproval", "Finalizing", "Completed", "Failed"]
 
 

@@ -7,9 +7,9 @@ from fastapi.responses import FileResponse
 
 from sandbox import RenderOptions
 
-from ..drafts import save_generated
 from ..jobs import CALLER_ERROR_CODES, Job, JobStatus
 from .auth import Authorized
+from .draft_views import save_generated
 from .errors import ApiError
 from .limits import check_render
 from .pipeline import generate, generation_failed

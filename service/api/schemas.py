@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sandbox import DEFAULT_FPS, MAX_FPS, RESOLUTION_NAMES, Aspect, Quality
+
 from .storyboard_schemas import StageOut, StoryOutputsOut
 
-Aspect = Literal["16:9", "9:16", "1:1", "4:5"]
-Quality = Literal["draft", "standard", "high"]
 VariableValue = str | int | float | bool
 Variables = dict[str, VariableValue]
 
@@ -36,11 +36,11 @@ class _Strict(BaseModel):
 
 class RenderSettings(_Strict):
     fps: float | None = Field(
-        None, ge=1, le=120, description="Frames per second; default: data-fps, else 30."
+        None, ge=1, le=MAX_FPS, description=f"Frames per second; default: data-fps, else {DEFAULT_FPS:g}."
     )
     resolution: str | None = Field(
         None,
-        description="Output size: 360p, 480p, 720p, 1080p, or WxH matching the layout's aspect. "
+        description=f"Output size: {', '.join(RESOLUTION_NAMES)}, or WxH matching the layout's aspect. "
         "Default: the layout size.",
         examples=["720p"],
     )

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import FileResponse, RedirectResponse
 
-from sandbox import CANONICAL_SIZES
+from sandbox import CANONICAL_SIZES, Quality
 
 from ..jobs import Job, JobStatus
 from ..projects import check_sources, job_output, submit_storyboard
@@ -21,7 +21,7 @@ from .job_routes import job_out, load_job
 from .limits import check_output_size
 from .schemas import JobOut, error_responses
 from .state import Services, ServicesDep
-from .storyboard_schemas import EXAMPLE_STORYBOARD, Quality
+from .storyboard_schemas import EXAMPLE_STORYBOARD
 
 router = APIRouter(tags=["storyboards"], dependencies=[Authorized])
 
@@ -48,7 +48,8 @@ async def queue_storyboard(
     this server renders) and queue it. StoryboardInvalid / SourceRefused name the field."""
     storyboard = svc.engine.check(data)
     await check_sources(svc.engine, storyboard)
-    check_output_size(svc.settings, CANONICAL_SIZES[str(storyboard.get("aspect", "16:9"))], resolution)
+    layout = CANONICAL_SIZES.get(storyboard.get("aspect", "16:9"), CANONICAL_SIZES["16:9"])
+    check_output_size(svc.settings, layout, resolution)
     options = svc.jobs.render_options(resolution=resolution, quality=quality)
     return await submit_storyboard(svc.jobs, storyboard, options, meta=meta)
 

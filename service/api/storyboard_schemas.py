@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
-
-Quality = Literal["draft", "standard", "high"]
 
 EXAMPLE_STORYBOARD: dict[str, Any] = {
     "title": "Rust in one minute",

@@ -7,6 +7,7 @@ from . import (
     lint_cmd,  # noqa: F401  (registers lint)
     render_cmds,  # noqa: F401  (registers render, frame, doctor)
     serve_cmd,  # noqa: F401  (registers serve)
+    story_cmds,  # noqa: F401  (registers story, voices)
 )
 from .app import app
 

@@ -8,16 +8,27 @@ import json
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from sandbox import BrowserPool, CompositionError, RenderError, RenderOptions, RenderResult, render_to_file
-from sandbox.composition import CANONICAL_SIZES
-from sandbox.render_options import output_size
+from sandbox import (
+    ASPECTS,
+    CANONICAL_SIZES,
+    DEFAULT_FPS,
+    BrowserPool,
+    CompositionError,
+    RenderError,
+    RenderOptions,
+    RenderResult,
+    is_aspect,
+    output_size,
+    render_to_file,
+)
 
+from ..files import write_atomically
 from ..generation.loop import GenerationEvent, GenerationRequest, GenerationResult, InvalidRequest
 from ..generation.loop import generate_composition as run_generation
 from ..generation.providers import ProviderError
@@ -25,7 +36,7 @@ from ..settings import Settings, get_settings
 from .app import app, err_console, fail
 from .inputs import read_variables
 from .progress import frame_progress
-from .render_cmds import Quality, VarOpt, write_atomically
+from .render_cmds import QualityOpt, VarOpt
 
 console = Console(highlight=False)
 T = TypeVar("T")
@@ -44,8 +55,8 @@ BaseUrlOpt = Annotated[
     str | None, typer.Option("--base-url", help="Server URL for openai-compatible (Ollama, llama.cpp, vLLM).")
 ]
 DurationOpt = Annotated[float | None, typer.Option(help="Seconds (default: from the prompt, else 6).")]
-AspectOpt = Annotated[str | None, typer.Option(help="16:9, 9:16, 1:1 or 4:5 (default: from the prompt).")]
-FpsOpt = Annotated[float | None, typer.Option(help="Frames per second (default 30).")]
+AspectOpt = Annotated[str | None, typer.Option(help=f"{', '.join(ASPECTS)} (default: from the prompt).")]
+FpsOpt = Annotated[float | None, typer.Option(help=f"Frames per second (default {DEFAULT_FPS:g}).")]
 AttemptsOpt = Annotated[
     int | None, typer.Option("--max-attempts", min=1, max=10, help="Write/repair rounds (default 3).")
 ]
@@ -79,18 +90,18 @@ def draft(
 ) -> None:
     """Write a validated HTML composition for a prompt (repairing it with the model if needed)."""
     ask = _ask(prompt, provider, model, base_url, duration, aspect, fps, var, max_attempts)
-    _check_output(output)
-    result = _run(_draft(ask, quiet=quiet or as_json))
+    check_output(output)
+    result = run_work(_draft(ask, quiet=quiet or as_json))
     if as_json:
         data = result.to_dict()
         data["path"] = str(output) if result.ok else None
-        if result.ok:
+        if result.ok and result.html is not None:
             write_atomically(output, result.html.encode())
         else:
             data["rejected_path"] = _reject(result, output)
         print(json.dumps(data, indent=2))
         raise typer.Exit(0 if result.ok else 1)
-    if not result.ok:
+    if not result.ok or result.html is None:
         _fail_rejected(result, output)
     write_atomically(output, result.html.encode())
     _print_warnings(result)
@@ -114,7 +125,7 @@ def generate(
         Path | None, typer.Option("--draft-out", help="Also keep the validated HTML here.")
     ] = None,
     resolution: Annotated[str | None, typer.Option(help="720p, 1080p, … or WxH; scales the picture.")] = None,
-    quality: Annotated[Quality, typer.Option(help="Encoder quality preset.")] = Quality.standard,
+    quality: QualityOpt = "standard",
     workers: Annotated[
         int | None, typer.Option(min=1, max=16, help="Parallel browsers (default: by cores).")
     ] = None,
@@ -122,21 +133,18 @@ def generate(
 ) -> None:
     """Prompt → validated HTML → MP4, with progress through writing, checking and rendering."""
     ask = _ask(prompt, provider, model, base_url, duration, aspect, fps, var, max_attempts)
-    _check_output(output)
+    check_output(output)
     if draft_out is not None:
-        _check_output(draft_out)
+        check_output(draft_out)
     _check_resolution(resolution, aspect)
-    options = RenderOptions(
+    options = ask.settings.render_options(
         fps=fps,
         resolution=resolution,
-        quality=quality.value,
-        workers=workers or ask.settings.workers,
+        quality=quality,
+        workers=workers,
         variables=dict(ask.request.variables or {}),
-        seek_timeout=ask.settings.seek_timeout,
-        render_timeout=ask.settings.render_timeout,
-        max_duration=ask.settings.max_duration,
     )
-    result = _run(_generate(ask, output, draft_out, options, quiet=quiet))
+    result = run_work(_generate(ask, output, draft_out, options, quiet=quiet))
     if not quiet:
         console.print(
             f"[green]✓[/] {result.path} — {result.width}x{result.height}, {result.frames} frames at "
@@ -144,7 +152,7 @@ def generate(
         )
 
 
-def _run(work: Coroutine[Any, Any, T]) -> T:
+def run_work(work: Coroutine[Any, Any, T]) -> T:
     """Run the async work; Ctrl-C stops it (browsers closed, no partial output) with one line, exit 130."""
     try:
         return asyncio.run(work)
@@ -164,14 +172,14 @@ def _ask(
     max_attempts: int | None,
 ) -> _Ask:
     settings = get_settings()
-    if aspect is not None and aspect not in CANONICAL_SIZES:
-        fail(f"--aspect {aspect!r} is not supported: use one of {', '.join(CANONICAL_SIZES)}")
+    if aspect is not None and not is_aspect(aspect):
+        fail(f"--aspect {aspect!r} is not supported: use one of {', '.join(ASPECTS)}")
     request = GenerationRequest(
         prompt=prompt,
         duration=duration,
         aspect=aspect,
         fps=fps,
-        variables=read_variables(var) or None,
+        variables=dict[str, object](read_variables(var)) or None,
         provider=provider,
         model=model,
         base_url=base_url,
@@ -180,7 +188,7 @@ def _ask(
     return _Ask(request, settings)
 
 
-def _check_output(path: Path) -> None:
+def check_output(path: Path) -> None:
     if path.is_dir():
         fail(f"{path} is a folder: give a file name")
     if not path.parent.is_dir():
@@ -191,7 +199,7 @@ def _check_resolution(resolution: str | None, aspect: str | None) -> None:
     """Refuse a bad --resolution before spending a model call (the layout is known once aspect is)."""
     if resolution is None:
         return
-    layouts = [CANONICAL_SIZES[aspect]] if aspect else list(CANONICAL_SIZES.values())
+    layouts = [CANONICAL_SIZES[aspect]] if aspect and is_aspect(aspect) else list(CANONICAL_SIZES.values())
     errors: list[str] = []
     for layout in layouts:
         try:
@@ -254,7 +262,7 @@ def stage_status(*, enabled: bool) -> Iterator[Callable[[GenerationEvent], None]
         yield lambda event: status.update(event.describe())
 
 
-def _fail_rejected(result: GenerationResult, output: Path) -> None:
+def _fail_rejected(result: GenerationResult, output: Path) -> NoReturn:
     table = Table(show_header=True, header_style="bold", title="findings", title_justify="left")
     for column in ("code", "severity", "line", "message"):
         table.add_column(column, overflow="fold")

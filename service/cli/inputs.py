@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
-from .app import fail
+from sandbox import is_placeholder_name, variable_text
 
-_VAR_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+from .app import fail
 
 
 def read_composition(page: Path) -> str:
@@ -41,15 +40,15 @@ def read_variables(pairs: list[str] | None, vars_file: Path | None = None) -> di
             fail(f"--vars-file {vars_file} is not valid JSON: {exc}")
         if not isinstance(data, dict):
             fail(f"--vars-file {vars_file} must hold a JSON object of NAME: value")
-        values.update({str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()})
+        values.update({str(k): variable_text(v) for k, v in data.items()})
     for pair in pairs or []:
         name, sep, value = pair.partition("=")
         if not sep:
             fail(f"--var {pair!r} must look like NAME=VALUE")
-        if not _VAR_NAME.match(name):
+        if not is_placeholder_name(name):
             fail(f"--var {name!r}: names are upper case letters, digits and _ (e.g. TITLE)")
         values[name] = value
     for name in values:
-        if not _VAR_NAME.match(name):
+        if not is_placeholder_name(name):
             fail(f"variable {name!r}: names are upper case letters, digits and _ (e.g. TITLE)")
     return values

@@ -36,3 +36,42 @@ def frame_progress(*, enabled: bool = True, label: str = "rendering") -> Iterato
     with progress:
         yield update
     sys.stderr.flush()
+
+
+StageCallback = Callable[[str, int, int], None]
+
+
+@contextlib.contextmanager
+def stage_progress(*, enabled: bool = True) -> Iterator[StageCallback]:
+    """Yields a `(stage, done, total)` callback: one bar that follows the stages on a terminal,
+    one line per stage elsewhere (logs, CI)."""
+    console = Console(stderr=True, highlight=False)
+    if not enabled:
+        yield lambda stage, done, total: None
+        return
+    if not console.is_terminal:
+        seen: set[str] = set()
+
+        def line(stage: str, done: int, total: int) -> None:
+            if stage not in seen:
+                seen.add(stage)
+                console.print(f"· {stage}")
+
+        yield line
+        return
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    task = progress.add_task("starting", total=None)
+
+    def update(stage: str, done: int, total: int) -> None:
+        progress.update(task, description=stage, completed=done, total=total or None)
+
+    with progress:
+        yield update
+    sys.stderr.flush()

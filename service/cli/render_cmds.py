@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import tempfile
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,22 +10,20 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sandbox import RenderError, RenderOptions, capture_frame, render_to_file
-from sandbox.doctor import run_checks
+from sandbox import DEFAULT_FPS, Quality, RenderError, capture_frame, render_to_file, run_checks
 
+from ..files import write_atomically
+from ..settings import get_settings
 from .app import app, fail
 from .inputs import read_composition, read_variables
 from .progress import frame_progress
 
 console = Console(highlight=False)
 
-
-class Quality(StrEnum):
-    draft = "draft"
-    standard = "standard"
-    high = "high"
-
-
+QualityOpt = Annotated[Quality, typer.Option(help="Encoder quality preset.")]
+SeekTimeoutOpt = Annotated[
+    float | None, typer.Option(min=0.1, help="Seconds one seek may take (default: SEEKREEL_SEEK_TIMEOUT).")
+]
 VarOpt = Annotated[list[str] | None, typer.Option("--var", help="Set a {{$VAR}}: NAME=VALUE (repeatable).")]
 VarsFileOpt = Annotated[Path | None, typer.Option("--vars-file", help="JSON object of variables.")]
 
@@ -37,16 +32,21 @@ VarsFileOpt = Annotated[Path | None, typer.Option("--vars-file", help="JSON obje
 def render(
     page: Annotated[Path, typer.Argument(help="The composition (an HTML file).")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the MP4.")] = None,
-    fps: Annotated[float | None, typer.Option(help="Frames per second (default: data-fps, else 30).")] = None,
+    fps: Annotated[
+        float | None, typer.Option(help=f"Frames per second (default: data-fps, else {DEFAULT_FPS:g}).")
+    ] = None,
     resolution: Annotated[str | None, typer.Option(help="720p, 1080p, … or WxH; scales the picture.")] = None,
-    quality: Annotated[Quality, typer.Option(help="Encoder quality preset.")] = Quality.standard,
+    quality: QualityOpt = "standard",
     workers: Annotated[
         int | None, typer.Option(min=1, max=16, help="Parallel browsers (default: by cores).")
     ] = None,
     var: VarOpt = None,
     vars_file: VarsFileOpt = None,
-    seek_timeout: Annotated[float, typer.Option(min=0.1, help="Seconds one seek may take.")] = 10.0,
-    timeout: Annotated[float, typer.Option(min=1, help="Seconds the whole render may take.")] = 900.0,
+    seek_timeout: SeekTimeoutOpt = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(min=1, help="Seconds the whole render may take (default: SEEKREEL_RENDER_TIMEOUT)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
 ) -> None:
     """Render a composition to an MP4 (files beside PAGE may be used by relative path)."""
@@ -56,10 +56,10 @@ def render(
         fail(f"{out} is a folder: give a file name such as {out / page.with_suffix('.mp4').name}")
     if not out.parent.exists():
         fail(f"output folder {out.parent} does not exist")
-    options = RenderOptions(
+    options = get_settings().render_options(
         fps=fps,
         resolution=resolution,
-        quality=quality.value,
+        quality=quality,
         workers=workers,
         variables=read_variables(var, vars_file),
         assets_dir=page.resolve().parent,
@@ -86,14 +86,14 @@ def frame(
     resolution: Annotated[str | None, typer.Option(help="720p, 1080p, … or WxH.")] = None,
     var: VarOpt = None,
     vars_file: VarsFileOpt = None,
-    seek_timeout: Annotated[float, typer.Option(min=0.1)] = 10.0,
+    seek_timeout: SeekTimeoutOpt = None,
 ) -> None:
     """Write one frame of a composition as PNG."""
     html = read_composition(page)
     out = output or page.with_suffix(f".{at:g}s.png")
     if not out.parent.exists():
         fail(f"output folder {out.parent} does not exist")
-    options = RenderOptions(
+    options = get_settings().render_options(
         resolution=resolution,
         variables=read_variables(var, vars_file),
         assets_dir=page.resolve().parent,
@@ -128,8 +128,6 @@ def doctor() -> None:
 
 
 def provider_lines() -> list[tuple[str, str]]:
-    from service.settings import get_settings
-
     s = get_settings()
     return [
         ("provider: default", f"{s.provider}" + (f" (model {s.model})" if s.model else "")),
@@ -138,18 +136,3 @@ def provider_lines() -> list[tuple[str, str]]:
         ("provider: anthropic", "key set" if s.anthropic_api_key else "no ANTHROPIC_API_KEY"),
         ("provider: openai-compatible", s.openai_base_url or "no OPENAI_BASE_URL"),
     ]
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary name beside `path`, then rename: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a written file gets the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

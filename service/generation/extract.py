@@ -48,8 +48,8 @@ def extract_html(answer: str | None, *, hit_output_limit: bool = False) -> Extra
     `hit_output_limit` (the provider said the answer stopped at its token limit) only
     sharpens the message of a truncated answer.
     """
-    text = _THINK_RE.sub("", (answer or "").replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
-    docs = [doc for body in _fenced_bodies(text) for doc in _documents_in(body)]
+    text = strip_reasoning(answer)
+    docs = [doc for body in fenced_bodies(text) for doc in _documents_in(body)]
     complete = [d for d in docs if d.complete]
     if not complete:
         docs = _documents_in(text)
@@ -87,7 +87,12 @@ def _finding(code: str, message: str) -> Finding:
     return Finding(code=code, severity="error", message=message, line=None)
 
 
-def _fenced_bodies(text: str) -> list[str]:
+def strip_reasoning(answer: str | None) -> str:
+    """The answer with normalised line ends and without <think>…</think> blocks."""
+    return _THINK_RE.sub("", (answer or "").replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
+
+
+def fenced_bodies(text: str) -> list[str]:
     """Bodies of ``` / ~~~ fenced blocks, in order; an unclosed last fence runs to the end."""
     bodies: list[str] = []
     lines = text.split("\n")
@@ -122,7 +127,8 @@ def _documents(text: str) -> list[_Doc]:
         segment = text[start:stop]
         closes = list(_HTML_CLOSE_RE.finditer(segment))
         at_line_end = [m for m in closes if _LINE_END_RE.match(segment, m.end())]
-        end_match = (at_line_end or closes or list(_BODY_CLOSE_RE.finditer(segment)) or [None])[-1]
+        candidates = at_line_end or closes or list(_BODY_CLOSE_RE.finditer(segment))
+        end_match = candidates[-1] if candidates else None
         if end_match is None:
             docs.append(_Doc(segment, complete=False))
         else:

@@ -20,7 +20,16 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from sandbox.composition import CANONICAL_SIZES, MAX_FPS, PLACEHOLDER_RE, root_attributes
+from sandbox import (
+    ASPECTS,
+    CANONICAL_SIZES,
+    DEFAULT_ASPECT,
+    MAX_FPS,
+    attribute_number,
+    is_aspect,
+    is_placeholder_name,
+    root_attributes,
+)
 from service.validation import Finding, ValidationLimits, validate
 
 from .brand import Brand
@@ -183,7 +192,7 @@ async def revise_composition(
         raise InvalidRequest("there is no composition to revise")
     attrs = root_attributes(html)
     duration_text = attrs.get("data-duration") or f"{settings.default_duration:g}"
-    aspect_text = attrs.get("data-aspect") or "16:9"
+    aspect_text = attrs.get("data-aspect") or DEFAULT_ASPECT
     session = _Session(None, settings, pool, on_event, runtime, None, None)
     chosen = get_provider(provider, model, settings, base_url=base_url)
     try:
@@ -192,9 +201,9 @@ async def revise_composition(
                 chosen, lambda: chosen.revise(html, instruction), refusal_code="instruction-not-understood"
             )
         system = system_prompt(
-            duration=_float_or_none(duration_text),
-            aspect=aspect_text if aspect_text in CANONICAL_SIZES else None,
-            fps=_float_or_none(attrs.get("data-fps")),
+            duration=attribute_number(duration_text),
+            aspect=aspect_text if is_aspect(aspect_text) else None,
+            fps=attribute_number(attrs.get("data-fps", "")),
             default_duration=settings.default_duration,
             max_bytes=settings.validation_max_bytes,
             brand=settings_brand(settings),
@@ -307,7 +316,7 @@ def _shape_findings(html: str, duration: float | None, aspect: str | None) -> li
     match = re.search(r"<html\b", html, re.IGNORECASE)
     line = html.count("\n", 0, match.start()) + 1 if match else None
     findings: list[Finding] = []
-    declared = _float_or_none(attrs.get("data-duration"))
+    declared = attribute_number(attrs.get("data-duration", ""))
     if duration is not None and declared is not None and not math.isclose(declared, duration, abs_tol=1e-6):
         findings.append(
             Finding(
@@ -318,8 +327,8 @@ def _shape_findings(html: str, duration: float | None, aspect: str | None) -> li
                 line=line,
             )
         )
-    declared_aspect = (attrs.get("data-aspect") or "16:9").strip()
-    if aspect is not None and declared_aspect in CANONICAL_SIZES and declared_aspect != aspect:
+    declared_aspect = (attrs.get("data-aspect") or DEFAULT_ASPECT).strip()
+    if aspect is not None and is_aspect(aspect) and is_aspect(declared_aspect) and declared_aspect != aspect:
         w, h = CANONICAL_SIZES[aspect]
         findings.append(
             Finding(
@@ -340,27 +349,17 @@ def _check_request(req: GenerationRequest, settings: Settings) -> None:
         raise InvalidRequest(
             f"duration {req.duration:g}s is out of range: use 0 < seconds ≤ {settings.max_duration:g}"
         )
-    if req.aspect is not None and req.aspect not in CANONICAL_SIZES:
-        raise InvalidRequest(
-            f"aspect {req.aspect!r} is not supported: use one of {', '.join(CANONICAL_SIZES)}"
-        )
+    if req.aspect is not None and not is_aspect(req.aspect):
+        raise InvalidRequest(f"aspect {req.aspect!r} is not supported: use one of {', '.join(ASPECTS)}")
     if req.fps is not None and not (1 <= req.fps <= MAX_FPS):
         raise InvalidRequest(f"frame rate {req.fps:g} is out of range: use 1 to {MAX_FPS:g} fps")
     if req.max_attempts is not None and req.max_attempts < 1:
         raise InvalidRequest("max attempts must be at least 1")
     for name in req.variables or {}:
-        if not PLACEHOLDER_RE.fullmatch(f"{{{{${name}}}}}"):
+        if not is_placeholder_name(name):
             raise InvalidRequest(
                 f"variable name {name!r} is not a placeholder name: use capitals, digits and _, e.g. TITLE"
             )
-
-
-def _float_or_none(raw: str | None) -> float | None:
-    try:
-        value = float((raw or "").strip().removesuffix("s"))
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 def _excerpt(text: str) -> str:

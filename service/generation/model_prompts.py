@@ -9,8 +9,7 @@ from importlib.resources import files
 
 import jinja2
 
-from sandbox.composition import CANONICAL_SIZES, DEFAULT_FPS
-from sandbox.fonts import FAMILIES
+from sandbox import CANONICAL_SIZES, DEFAULT_FPS, FAMILIES
 
 from .brand import Brand
 
@@ -105,4 +104,47 @@ def revise_prompt(html: str, instruction: str, *, duration_text: str, aspect_tex
         instruction=instruction.strip(),
         duration_text=duration_text,
         aspect_text=aspect_text,
+    )
+
+
+def storyboard_system_prompt(
+    *,
+    aspect: str | None,
+    max_narration_seconds: float,
+    words_per_minute: float,
+    max_scenes: int,
+    max_scene_chars: int,
+    max_title: int,
+) -> str:
+    """What a storyboard is, its fields, the narration cap in words, and an example."""
+    if aspect is not None:
+        aspect_rule = f'exactly "{aspect}".'
+    else:
+        aspect_rule = '"16:9" (default), "9:16" (vertical: reels, stories, shorts), "1:1" or "4:5" — what the brief asks for.'
+    minutes = max_narration_seconds / 60
+    return _render(
+        "storyboard.md.j2",
+        aspect_rule=aspect_rule,
+        max_scenes=max_scenes,
+        max_scene_chars=max_scene_chars,
+        max_title=max_title,
+        max_minutes=f"{_number(round(minutes, 1))} minute{'s' if minutes != 1 else ''}",
+        wpm=_number(words_per_minute),
+        max_words=int(minutes * words_per_minute),
+    )
+
+
+def storyboard_brief(topic: str) -> str:
+    return _render("storyboard_brief.md.j2", topic=topic.strip())
+
+
+def storyboard_repair_prompt(
+    problems: Sequence[str], *, attempt: int, max_attempts: int, has_json: bool
+) -> str:
+    return _render(
+        "storyboard_repair.md.j2",
+        problems=problems,
+        attempt=attempt,
+        max_attempts=max_attempts,
+        has_json=has_json,
     )

@@ -15,14 +15,13 @@ import contextlib
 import logging
 import shutil
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sandbox import BrowserPool, RenderError, RenderOptions, parse_composition
-from sandbox.render_options import output_size
+from sandbox import BrowserPool, RenderError, RenderOptions, output_size, parse_composition
 
 from ..settings import Settings
 from ..storage import Job, JobStage, JobStatus, Store
@@ -179,15 +178,11 @@ class JobManager:
         return self.videos_dir / job_id
 
     def render_options(self, **overrides: Any) -> RenderOptions:
-        """RenderOptions with this service's limits and timeouts; `overrides` are fps, resolution, …"""
-        base: dict[str, Any] = {
-            "workers": self.settings.job_workers,
-            "seek_timeout": self.settings.seek_timeout,
-            "render_timeout": self.settings.render_timeout,
-            "max_duration": self.settings.max_duration,
-        }
-        base.update({k: v for k, v in overrides.items() if v is not None})
-        return RenderOptions(**base)
+        """RenderOptions with this service's limits and timeouts, and a job's share of workers;
+        `overrides` are fps, resolution, … (None: not chosen)."""
+        chosen = {name: value for name, value in overrides.items() if value is not None}
+        chosen.setdefault("workers", self.settings.job_workers)
+        return self.settings.render_options(**chosen)
 
     async def submit_render(
         self,
@@ -240,7 +235,7 @@ class JobManager:
         job = await asyncio.to_thread(self.store.get_job, job_id)
         return self._with_live_progress(job) if job else None
 
-    async def subscribe(self, job_id: str) -> AsyncIterator[JobEvent]:
+    async def subscribe(self, job_id: str) -> AsyncGenerator[JobEvent]:
         """Events for one job: a `snapshot` first, then `status`/`progress` until it is finished.
 
         Raises JobNotFound for an unknown id. Close the iterator when done early

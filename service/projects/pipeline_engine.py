@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import html
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pysubs2
 
 from sandbox import BrowserPool, RenderOptions
 
+from ..files import write_atomically
 from ..settings import Settings
 from .engine import (
     NoScriptWriter,
@@ -212,22 +215,77 @@ class PipelineEngine:
         progress: StageProgress,
         cancel: asyncio.Event,
     ) -> RenderedStory:
-        from service.captions import write_captions
-        from service.storyboards import StoryError
-        from service.storyboards.pipeline import compile_storyboard, finish_storyboard, prepare_scenes
-
         board = self._model(storyboard)
         composition = folder / COMPOSITION
         composition.mkdir(parents=True, exist_ok=True)
+        vtt, srt = folder / "captions.vtt", folder / "captions.srt"
+        if prepared is None:
+            html, duration, warnings = await self._render_whole(
+                board, out, composition, vtt, options, pool, progress
+            )
+        else:
+            html, duration, warnings = await self._render_prepared(
+                board, prepared, out, composition, vtt, options, pool, progress, cancel
+            )
+        _vtt_to_srt(vtt, srt)
+        return RenderedStory(
+            frames=round(duration * board.fps),
+            duration=duration,
+            html=html,
+            composition_dir=composition,
+            captions_vtt=vtt,
+            captions_srt=srt,
+            warnings=warnings,
+        )
+
+    async def _render_whole(
+        self,
+        board: Any,
+        out: Path,
+        composition: Path,
+        vtt: Path,
+        options: RenderOptions,
+        pool: BrowserPool,
+        progress: StageProgress,
+    ) -> tuple[str, float, list[str]]:
+        """Voice, fetch, compile, render, mix: the pipeline's one call."""
+        from service.storyboards import StoryError, StoryOutputs, render_storyboard
+
+        page = composition / "index.html"
         try:
-            if prepared is None:
-                scenes = await prepare_scenes(
-                    board, assets_dir=composition, settings=self.settings, progress=progress
-                )
-            else:
-                scenes = [_scene(i, board.scenes[i].text, m, composition) for i, m in enumerate(prepared)]
+            result = await render_storyboard(
+                board,
+                StoryOutputs(video=out, captions=vtt, html=page),
+                settings=self.settings,
+                options=options,
+                pool=pool,
+                on_progress=progress,
+            )
+        except StoryError as exc:
+            raise StoryFailed(str(exc)) from None
+        return page.read_text(encoding="utf-8"), float(result.duration), list(result.warnings)
+
+    async def _render_prepared(
+        self,
+        board: Any,
+        prepared: Sequence[SceneMedia],
+        out: Path,
+        composition: Path,
+        vtt: Path,
+        options: RenderOptions,
+        pool: BrowserPool,
+        progress: StageProgress,
+        cancel: asyncio.Event,
+    ) -> tuple[str, float, list[str]]:
+        """Compile the scenes voiced and fetched earlier (a project's sections), render, mix."""
+        from service.captions import write_captions
+        from service.storyboards import StoryError
+        from service.storyboards.pipeline import compile_storyboard, finish_storyboard
+
+        scenes = [_scene(i, board.scenes[i].text, m, composition) for i, m in enumerate(prepared)]
+        try:
             compiled = compile_storyboard(board, scenes)
-            result = await finish_storyboard(
+            await finish_storyboard(
                 compiled,
                 out,
                 assets_dir=composition,
@@ -240,18 +298,8 @@ class PipelineEngine:
         except StoryError as exc:
             raise StoryFailed(str(exc)) from None
         (composition / "index.html").write_text(compiled.html, encoding="utf-8")
-        vtt, srt = folder / "captions.vtt", folder / "captions.srt"
         write_captions(compiled.cues, vtt)
-        write_captions(compiled.cues, srt)
-        return RenderedStory(
-            frames=round(compiled.duration * board.fps),
-            duration=compiled.duration,
-            html=compiled.html,
-            composition_dir=composition,
-            captions_vtt=vtt,
-            captions_srt=srt,
-            warnings=list(getattr(result, "warnings", [])),
-        )
+        return compiled.html, float(compiled.duration), [w for m in prepared for w in m.warnings]
 
     # ---- helpers ------------------------------------------------------------------------
 
@@ -267,6 +315,14 @@ class PipelineEngine:
             return storyboard_from_data(dict(data), max_narration_seconds=self._narration_cap)
         except Invalid as exc:
             raise StoryboardInvalid(exc.problems) from None
+
+
+def _vtt_to_srt(vtt: Path, srt: Path) -> None:
+    """The same cues as SubRip (WebVTT escapes `&` and `<`; SRT shows text as it is)."""
+    subs = pysubs2.load(str(vtt), format_="vtt")
+    for event in subs:
+        event.plaintext = html.unescape(event.plaintext)
+    write_atomically(srt, subs.to_string("srt", apply_styles=False, keep_ssa_tags=True).encode())
 
 
 def _dump(board: Any) -> Storyboard:

@@ -10,7 +10,8 @@ import html
 import re
 from dataclasses import dataclass
 
-ASPECTS: tuple[str, ...] = ("16:9", "9:16", "1:1", "4:5")
+from sandbox import ASPECTS, attribute_number, is_aspect
+
 MAX_PROMPT_CHARS = 1500
 """The prompt travels inside the "Render again" button, whose value Slack caps at 2,000 characters."""
 
@@ -49,9 +50,7 @@ class CommandProblem:
 Command = RenderCommand | HelpCommand | CommandProblem
 
 
-def parse_command(
-    text: str, *, max_prompt_chars: int = MAX_PROMPT_CHARS, max_duration: float = 120.0
-) -> Command:
+def parse_command(text: str, *, max_duration: float, max_prompt_chars: int = MAX_PROMPT_CHARS) -> Command:
     """Parse `[--duration N] [--aspect W:H] prompt…`; options only at the start, so prompts stay free text."""
     words = plain_text(text).split()
     if not words:
@@ -88,7 +87,7 @@ def parse_command(
     if problem:
         return CommandProblem(problem)
     aspect = options.get("aspect")
-    if aspect is not None and aspect not in ASPECTS:
+    if aspect is not None and not is_aspect(aspect):
         return CommandProblem(
             f"`--aspect {aspect}` is not one I render; use one of " + ", ".join(ASPECTS) + "."
         )
@@ -112,9 +111,8 @@ def _sigil(token: str) -> str:
 def _duration(raw: str | None, max_duration: float) -> tuple[float | None, str | None]:
     if raw is None:
         return None, None
-    try:
-        value = float(raw.lower().removesuffix("s").removesuffix("sec"))
-    except ValueError:
+    value = attribute_number(raw.lower().removesuffix("sec"))  # 6, 6s (as data-duration takes) or 6sec
+    if value is None:
         return None, f"`--duration {raw}` is not a number of seconds; try `--duration 6`."
     if not 0 < value <= max_duration:
         return (

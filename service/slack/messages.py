@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .commands import ASPECTS, RenderCommand
+from sandbox import ASPECTS, is_aspect
+
+from .commands import RenderCommand
 
 RENDER_AGAIN_ACTION = "render_again"
 OPEN_EDITOR_ACTION = "open_editor"
@@ -129,7 +131,7 @@ def decode_command(value: str) -> RenderCommand | None:
         duration = float(duration_text) if duration_text else None
     except ValueError:
         return None
-    if aspect and aspect not in ASPECTS:
+    if aspect and not is_aspect(aspect):
         return None
     return RenderCommand(prompt=prompt, duration=duration, aspect=aspect or None)
 

@@ -24,8 +24,9 @@ from slack_sdk.webhook import WebhookClient
 
 from sandbox import CompositionError, RenderOptions
 
+from ..drafts import editor_url, save_prompt_draft
 from ..jobs import QueueFull
-from ..storage import Draft, Job, JobStatus
+from ..storage import Draft, Job, JobStatus, Store
 from . import messages
 from .commands import RenderCommand
 from .outcomes import Failure, describe_failure, describe_upload_error
@@ -75,10 +76,6 @@ class RenderJobs(Protocol):
     async def wait(self, job_id: str, timeout: float | None = None) -> Job: ...
 
 
-class DraftSaver(Protocol):
-    def create_draft(self, **fields: Any) -> Draft: ...
-
-
 class SlackRenderer:
     """Starts renders as background tasks and sees each one through to the channel or to a clear error."""
 
@@ -89,7 +86,7 @@ class SlackRenderer:
         compose: Compose,
         jobs: RenderJobs,
         options: RenderOptions,
-        drafts: DraftSaver | None = None,
+        drafts: Store | None = None,
         public_base_url: str | None = None,
     ) -> None:
         self.client = client
@@ -97,7 +94,7 @@ class SlackRenderer:
         self._jobs = jobs
         self._options = options
         self._drafts = drafts
-        self._public_base_url = public_base_url.rstrip("/") if public_base_url else None
+        self._public_base_url = public_base_url
         self._tasks: dict[asyncio.Task[None], Origin | None] = {}
         """Background work in flight, with whom to tell if a shutdown interrupts it."""
         self._bot_user_id: str | None = None
@@ -191,26 +188,24 @@ class SlackRenderer:
         """Keep the composition as a draft so "Open in editor" has something to open."""
         if self._drafts is None or not composed.html:
             return None
-        drafts = self._drafts
         try:
             return await asyncio.to_thread(
-                lambda: drafts.create_draft(
-                    html=composed.html,
-                    findings=composed.findings,
-                    source="prompt",
-                    title=command.prompt[:80],
-                    prompt=command.prompt,
-                    meta={"source": "slack", "channel": origin.channel_id, "user": origin.user_id},
-                )
+                save_prompt_draft,
+                self._drafts,
+                prompt=command.prompt,
+                html=composed.html,
+                findings=composed.findings,
+                meta={"source": "slack", "channel": origin.channel_id, "user": origin.user_id},
             )
         except Exception:
             log.warning("could not save the Slack render's draft; rendering without it", exc_info=True)
             return None
 
     def _editor_url(self, draft: Draft | None) -> str | None:
+        """A link in Slack must be absolute: none without the service's public address."""
         if draft is None or not self._public_base_url:
             return None
-        return f"{self._public_base_url}/?draft={draft.id}"
+        return editor_url(draft.id, self._public_base_url)
 
     async def bot_mention(self) -> str:
         """`<@U…>` for the bot (Slack shows its name), learned once from `auth.test`."""
@@ -224,8 +219,10 @@ class SlackRenderer:
 
     async def tell(self, origin: Origin, message: messages.Message) -> None:
         """An ephemeral message to the person: `response_url` first, `chat.postEphemeral` if that fails."""
-        if origin.response_url and await asyncio.to_thread(_respond, origin.response_url, message):
-            return
+        if origin.response_url:
+            delivered = await asyncio.to_thread(_respond, origin.response_url, message)
+            if delivered:
+                return
         try:
             await asyncio.to_thread(
                 lambda: self.client.chat_postEphemeral(

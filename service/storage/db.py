@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 
 
 def database_url(data_dir: Path, url: str | None = None) -> str:
@@ -36,8 +36,3 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-def changed_rows(result: Result[Any]) -> int:
-    """Rows an UPDATE changed (its result is a cursor result; the generic type does not say so)."""
-    return cast("CursorResult[Any]", result).rowcount

@@ -7,11 +7,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .db import changed_rows
 from .ids import new_id
 from .models import utcnow
 from .project_models import ProjectRow, SectionRow
@@ -131,7 +130,8 @@ class ProjectStore:
         if only_if is not None:
             stmt = stmt.where(ProjectRow.status.in_([ProjectStatus(x).value for x in only_if]))
         with self._sessions.begin() as s:
-            if changed_rows(s.execute(stmt.values(**fields))) == 0:
+            result = s.execute(stmt.values(**fields))
+            if isinstance(result, CursorResult) and result.rowcount == 0:
                 return None
         return self.get_project(project_id)
 
@@ -183,7 +183,8 @@ class ProjectStore:
         if only_if_revision is not None:
             stmt = stmt.where(SectionRow.revision == only_if_revision)
         with self._sessions.begin() as s:
-            if changed_rows(s.execute(stmt.values(**fields))) == 0:
+            result = s.execute(stmt.values(**fields))
+            if isinstance(result, CursorResult) and result.rowcount == 0:
                 return None
             row = s.get(SectionRow, section_id)
             return _section(row) if row else None

@@ -12,11 +12,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from .db import changed_rows, make_engine
+from .db import make_engine
 from .ids import new_id
 from .models import Base, DraftRow, DraftVersionRow, JobRow, utcnow
 from .project_repository import ProjectStore
@@ -189,7 +189,8 @@ class Store:
         if only_if is not None:
             stmt = stmt.where(JobRow.status.in_([JobStatus(x).value for x in only_if]))
         with self._sessions.begin() as s:
-            if changed_rows(s.execute(stmt.values(**fields))) == 0:
+            result = s.execute(stmt.values(**fields))
+            if isinstance(result, CursorResult) and result.rowcount == 0:
                 return None
             row = s.get(JobRow, job_id)
             return _job(row) if row else None

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from sandbox.fonts import FAMILIES
+from sandbox import TEXT_FAMILIES
 
 from .codes import finding
 from .css import css_urls
@@ -92,7 +92,7 @@ def instead_of(url: str) -> str:
     except ValueError:
         path = url.lower()
     if "fonts." in url.lower() or path.endswith((".woff", ".woff2", ".ttf", ".otf")):
-        names = ", ".join(f"'{f.name}'" for f in FAMILIES)
+        names = ", ".join(f"'{name}'" for name in TEXT_FAMILIES)
         return f"use a bundled font by name instead (font-family: {names})"
     if path.endswith((".js", ".mjs")):
         return "put the code in an inline <script> instead"

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from service.settings import Settings, get_settings
 
 
+def _setting_default(name: str) -> Any:
+    """The default is the setting's: `ValidationLimits()` holds what an unconfigured server does."""
+    return Settings.model_fields[name].default
+
+
 @dataclass(frozen=True)
 class ValidationLimits:
-    max_bytes: int = 50_000
+    max_bytes: int = _setting_default("validation_max_bytes")
     """Largest document, in UTF-8 bytes."""
-    max_elements: int = 2_000
-    max_duration: float = 120.0
+    max_elements: int = _setting_default("validation_max_elements")
+    max_duration: float = _setting_default("max_duration")
     """Longest data-duration, in seconds."""
-    seek_timeout: float = 5.0
+    seek_timeout: float = _setting_default("validation_seek_timeout")
     """Budget of each sample seek in the runtime check."""
     load_timeout: float = 15.0
     runtime_timeout: float = 90.0

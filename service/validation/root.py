@@ -1,25 +1,24 @@
 """The root element's contract (docs/composition.md): duration, aspect, frame rate and layout size.
 
-The rules mirror sandbox.composition (the renderer is the final judge, and `static`
-asks it too), but each problem gets its own code, line and fix.
+The limits and number syntax are the renderer's own, from `sandbox` (the final judge, which
+`static` asks too); here each problem gets its own code, line and fix.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 
 from bs4 import Tag
 
-from sandbox.composition import CANONICAL_SIZES, MAX_FPS, MAX_LAYOUT_SIDE
+from sandbox import ASPECTS, CANONICAL_SIZES, MAX_FPS, MAX_LAYOUT_SIDE, attribute_number, is_aspect
 
 from .codes import finding
 from .findings import Finding
 from .limits import ValidationLimits
 from .source import Source
 
-_ASPECTS = ", ".join(CANONICAL_SIZES)
+_ASPECTS = ", ".join(ASPECTS)
 
 
 def check_root(root: Tag | None, src: Source, limits: ValidationLimits) -> list[Finding]:
@@ -38,9 +37,9 @@ def check_root(root: Tag | None, src: Source, limits: ValidationLimits) -> list[
     out: list[Finding] = []
     out.extend(_duration(attrs.get("data-duration"), line("data-duration"), limits))
     aspect = (attrs.get("data-aspect") or "").strip()
-    if aspect and aspect not in CANONICAL_SIZES:
+    if aspect and not is_aspect(aspect):
         guess = re.sub(r"\s*[/x×]\s*", ":", aspect)
-        hint = f' (did you mean "{guess}"?)' if guess in CANONICAL_SIZES else ""
+        hint = f' (did you mean "{guess}"?)' if is_aspect(guess) else ""
         out.append(
             finding(
                 "invalid-aspect",
@@ -50,7 +49,7 @@ def check_root(root: Tag | None, src: Source, limits: ValidationLimits) -> list[
         )
     fps_raw = attrs.get("data-fps")
     if fps_raw is not None and fps_raw.strip():
-        fps = _number(fps_raw)
+        fps = attribute_number(fps_raw)
         if fps is None or not 1 <= fps <= MAX_FPS:
             out.append(
                 finding(
@@ -72,7 +71,7 @@ def _duration(raw: str | None, line: int | None, limits: ValidationLimits) -> li
                 line,
             )
         ]
-    value = _number(raw)
+    value = attribute_number(raw)
     if value is None:
         return [
             finding("invalid-duration", f'data-duration="{raw}" is not a number of seconds (e.g. "6")', line)
@@ -97,7 +96,7 @@ def _size(attrs: dict[str, str], aspect: str, line: Callable[[str], int | None])
         return [
             finding("invalid-size", "data-width and data-height go together: give both or neither", where)
         ]
-    w, h = _number(w_raw), _number(h_raw)
+    w, h = attribute_number(w_raw), attribute_number(h_raw)
     if w is None or h is None or not (16 <= w <= MAX_LAYOUT_SIDE and 16 <= h <= MAX_LAYOUT_SIDE):
         return [
             finding(
@@ -107,7 +106,7 @@ def _size(attrs: dict[str, str], aspect: str, line: Callable[[str], int | None])
                 where,
             )
         ]
-    if aspect in CANONICAL_SIZES:
+    if is_aspect(aspect):
         aw, ah = CANONICAL_SIZES[aspect]
         if abs(w / h - aw / ah) > 0.01 * aw / ah:
             return [
@@ -119,12 +118,3 @@ def _size(attrs: dict[str, str], aspect: str, line: Callable[[str], int | None])
                 )
             ]
     return []
-
-
-def _number(raw: str) -> float | None:
-    """A finite number, allowing a trailing "s" as the renderer does ("6s")."""
-    try:
-        value = float(raw.strip().removesuffix("s"))
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None

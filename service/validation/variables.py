@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from bs4 import BeautifulSoup, Tag
 
-from sandbox.composition import PLACEHOLDER_RE
+from sandbox import PLACEHOLDER_RE, is_placeholder_name
 
 from .codes import finding
 from .findings import Finding
@@ -21,7 +21,6 @@ from .script_checks import is_js_type
 from .source import Source
 
 Span = tuple[int, int]
-_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _LOOSE_RE = re.compile(r"\{\{\s*\$?\s*([A-Za-z_][\w]*)\s*\}\}")
 
 
@@ -98,7 +97,7 @@ def _defaults(block: Tag, src: Source, start: int, out: list[Finding]) -> dict[s
         )
         return {}
     for name in data:
-        if not _NAME_RE.match(name):
+        if not is_placeholder_name(name):
             out.append(
                 finding(
                     "invalid-variable-name",

@@ -2,13 +2,17 @@
 // variables substituted the way the renderer does, and a tiny injected listener that turns
 // our postMessage into the composition's own `hf-seek` event.
 
+// The placeholder rule and the layout sizes are the renderer's own, written by the server
+// (service/api/editor_page.py) from the sandbox: never copy them here.
+import RULES from "/composition-rules.js";
+
 const VARS_BLOCK_RE = /<script\b[^>]*\bid\s*=\s*["']?hf-variables["']?[^>]*>([\s\S]*?)<\/script\s*>/i;
-const PLACEHOLDER_RE = /\{\{\$([A-Z][A-Z0-9_]*)\}\}/g;
+const PLACEHOLDER_RE = new RegExp(RULES.placeholder, "g");
 const HTML_TAG_RE = /<html\b([^>]*)>/i;
 const HEAD_TAG_RE = /<head\b[^>]*>/i;
 const ATTR_RE = /([\w:-]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g;
 
-export const CANONICAL_SIZES = { "16:9": [1920, 1080], "9:16": [1080, 1920], "1:1": [1080, 1080], "4:5": [1080, 1350] };
+export const CANONICAL_SIZES = RULES.canonicalSizes;
 
 // Forbids every network request; inline script and style only, images and fonts as data:/blob:.
 const CSP =
@@ -32,7 +36,7 @@ export function rootAttributes(html) {
 export function compositionShape(html) {
   const attrs = rootAttributes(html);
   const duration = parseFloat(String(attrs["data-duration"] ?? "").replace(/s$/, ""));
-  const aspect = CANONICAL_SIZES[attrs["data-aspect"]] ? attrs["data-aspect"] : "16:9";
+  const aspect = CANONICAL_SIZES[attrs["data-aspect"]] ? attrs["data-aspect"] : RULES.defaultAspect;
   let [width, height] = CANONICAL_SIZES[aspect];
   const w = parseFloat(attrs["data-width"]);
   const h = parseFloat(attrs["data-height"]);

@@ -33,6 +33,7 @@ class Request:
 class Reply:
     status: int = 200
     body: Any = None
+    """JSON-able, or bytes sent as they are (give their `content-type` in `headers`)."""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     """Seconds to wait before answering (to trip client timeouts)."""
@@ -76,11 +77,11 @@ class JsonServer(LoopbackServer):
                     reply = server.handle(request)
                 if reply.delay:
                     time.sleep(reply.delay)
-                data = json.dumps(reply.body).encode()
+                data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
+                headers = {"content-type": "application/json", **reply.headers}
                 self.send_response(reply.status)
-                self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))
-                for name, value in reply.headers.items():
+                for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up

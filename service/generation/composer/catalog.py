@@ -19,6 +19,10 @@ class TemplateInfo:
     label: str
     cues: tuple[tuple[str, int], ...]
     """(regex on the lower-cased prompt, weight)."""
+    samples: tuple[str, ...]
+    """The variables whose defaults in the template are made-up sample content (a dish, a quote,
+    a person, data). They show only what the prompt gives; the other defaults are generic
+    labels and settings ("Recipe", "Hosted by", a countdown from 5) that fit any subject."""
 
     @property
     def file(self) -> str:
@@ -37,6 +41,7 @@ CATALOG: tuple[TemplateInfo, ...] = (
             (r"\b(?:webinar|vlog|series|season)\b", 1),
             (r"\btitle\b", 1),
         ),
+        samples=("KICKER", "TITLE", "EPISODE", "HOST"),
     ),
     TemplateInfo(
         "lower-third",
@@ -46,6 +51,7 @@ CATALOG: tuple[TemplateInfo, ...] = (
             (r"\b(?:name ?tag|chyron|name ?strap|name ?plate|name bar|caption bar|name super)\b", 5),
             (r"\b(?:speaker|interviewee|job title|role)\b", 1),
         ),
+        samples=("NAME", "ROLE"),
     ),
     TemplateInfo(
         "quote",
@@ -55,6 +61,7 @@ CATALOG: tuple[TemplateInfo, ...] = (
             (r"\b(?:testimonial|proverb|saying|aphorism|wisdom)\b", 3),
             (r"\b(?:said|says|wrote)\b", 1),
         ),
+        samples=("QUOTE", "AUTHOR", "SOURCE"),
     ),
     TemplateInfo(
         "bullet-list",
@@ -66,6 +73,7 @@ CATALOG: tuple[TemplateInfo, ...] = (
             (r"\btop \d+\b|\b(?:three|four|five|3|4|5) (?:things|ways|ideas)\b", 2),
             (r"\bexplainer\b", 1),
         ),
+        samples=("KICKER", "TITLE", "POINTS"),
     ),
     TemplateInfo(
         "stat-counter",
@@ -76,6 +84,7 @@ CATALOG: tuple[TemplateInfo, ...] = (
             (r"\b(?:big|key|headline) (?:number|figure)\b|\bby the numbers\b", 3),
             (r"\b(?:number|figure|percent|percentage)\b", 1),
         ),
+        samples=("VALUE", "LABEL", "CONTEXT"),
     ),
     TemplateInfo(
         "bar-chart",
@@ -84,6 +93,7 @@ CATALOG: tuple[TemplateInfo, ...] = (
             (r"\bbar (?:chart|graph)s?\b|\bcolumn chart\b|\bhistogram\b", 6),
             (r"\b(?:chart|graph|bars|compare|comparison|by quarter|per quarter|breakdown)\b", 2),
         ),
+        samples=("TITLE", "SUBTITLE", "DATA"),
     ),
     TemplateInfo(
         "line-chart",
@@ -93,6 +103,7 @@ CATALOG: tuple[TemplateInfo, ...] = (
             (r"\b(?:trend|trending|over time|over the (?:year|months|weeks)|growth curve)\b", 3),
             (r"\b(?:growth|grew|growing|rising|monthly|weekly)\b", 1),
         ),
+        samples=("TITLE", "SUBTITLE", "DATA"),
     ),
     TemplateInfo(
         "countdown",
@@ -101,6 +112,7 @@ CATALOG: tuple[TemplateInfo, ...] = (
             (r"\bcount ?down\b|\bt-minus\b", 6),
             (r"\b(?:starting soon|starts in|launch(?:ing)? in|timer|seconds to go)\b", 3),
         ),
+        samples=(),
     ),
     TemplateInfo(
         "recipe-card",
@@ -110,6 +122,7 @@ CATALOG: tuple[TemplateInfo, ...] = (
             (r"\bingredients?\b", 4),
             (r"\b(?:cook|cooking|bake|baking|dish|meal|dinner|lunch|breakfast|dessert|serves)\b", 2),
         ),
+        samples=("TITLE", "EMOJI", "PREP_TIME", "SERVINGS", "INGREDIENTS"),
     ),
     TemplateInfo(
         "logo-reveal",
@@ -120,6 +133,7 @@ CATALOG: tuple[TemplateInfo, ...] = (
             (r"\b(?:sting|ident|bumper|reveal|outro)\b", 2),
             (r"\b(?:brand|company|startup|agency|studio)\b", 1),
         ),
+        samples=("BRAND", "MARK", "TAGLINE"),
     ),
     TemplateInfo(
         "kinetic-type",
@@ -132,6 +146,7 @@ CATALOG: tuple[TemplateInfo, ...] = (
             ),
             (r"\b(?:slogan|motto|manifesto|mantra|motivational|inspirational|lyrics?|message)\b", 2),
         ),
+        samples=("MESSAGE", "HIGHLIGHT"),
     ),
     TemplateInfo(
         "multi-scene",
@@ -142,6 +157,7 @@ CATALOG: tuple[TemplateInfo, ...] = (
             (r"\bsteps?\b|\bprocess\b|\bstages\b|\bphases\b", 2),
             (r"\bexplainer\b|\bexplain(?:s|ing)?\b", 2),
         ),
+        samples=("KICKER", "TITLE", "SCENES"),
     ),
 )
 

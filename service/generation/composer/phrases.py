@@ -40,6 +40,9 @@ _NOT_NAMES = {
     "Show", "Vertical", "Square", "Portrait", "Landscape", "Orange", "Blue", "Red", "Green",
 }  # fmt: skip
 
+_TITLE_SMALL = r"(?:of|the|by|and|&|a|an|in|on|for|to|at|de|la|le|von|van)"
+_TITLE_RE = re.compile(rf"{_CAP_WORD}(?:\s+(?:{_TITLE_SMALL}\s+)*{_CAP_WORD})*")
+
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 """12, 12.5, 10,000 — a comma only as a thousands separator, so "30, 45" stays two numbers."""
 MAGNITUDE = r"(?:k|m|bn|b|million|billion|thousand|trillion)"
@@ -117,6 +120,15 @@ def name_at(text: str, pos: int, *, allow_lower: bool = False) -> tuple[str, int
     return None
 
 
+def title_at(text: str, pos: int) -> str | None:
+    """A title starting at `pos`: a «N» token or a run of capitalised words with the small words
+    titles keep between them ('Frame by Frame', 'Lord of the Rings')."""
+    m = TOKEN_RE.match(text, pos) or _TITLE_RE.match(text, pos)
+    if not m or m.group(0).split()[0] in _NOT_NAMES - {"The", "A", "An"}:
+        return None
+    return m.group(0)
+
+
 def clause_after(text: str, pos: int, *, stops: str = "") -> tuple[str, int]:
     """The words from `pos` to the end of the clause (punctuation or a stop word)."""
     stop_words = r"with|and|featuring|hosted|presented|starring|for|episode|ep\.?|in\s+(?:a|an)|on\s+(?:a|an)"
@@ -129,17 +141,16 @@ def clause_after(text: str, pos: int, *, stops: str = "") -> tuple[str, int]:
 
 
 def split_items(segment: str) -> list[str]:
-    """'a, b and c' / 'a; b; c' / 'a | b' → ['a', 'b', 'c'] (trailing 'etc.' dropped)."""
+    """'a, b and c' / 'a, b or c' / 'a; b; c' / 'a • b' / 'a | b' → ['a', 'b', 'c'] (trailing 'etc.' dropped)."""
     segment = segment.strip().rstrip(".")
-    if re.search(r"[;|]", segment):
-        parts = re.split(r"\s*[;|]\s*", segment)
+    if re.search(r"[;|•]", segment):
+        parts = re.split(r"\s*[;|•]\s*", segment)
     elif "," in segment:
-        parts = [p.strip() for p in re.split(r"\s*,\s*", segment)]
+        parts = [p.strip() for p in re.split(r"\s*,\s*", segment) if p.strip()] or [""]
         last = re.sub(r"^(?:and|&|or)\s+", "", parts[-1])
-        tail = re.split(r"\s+(?:and|&)\s+", last, maxsplit=1)
-        parts = parts[:-1] + tail
+        parts[-1:] = re.split(r"\s+(?:and|&|or)\s+", last, maxsplit=1)
     else:
-        parts = re.split(r"\s+(?:and|&)\s+", segment)
+        parts = re.split(r"\s+(?:and|&|or)\s+", segment)
     items = [re.sub(r"^(?:and|&|or)\s+", "", p).strip(" .") for p in parts]
     return [i for i in items if i and i.lower() not in ("etc", "etc.", "and more")]
 

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
+
+from sandbox import TEXT_FAMILIES
 
 from .catalog import CATALOG, choose_kind
+from .list_reading import read_items
 from .palette import COLOR_WORD_RE, HEX_RE, MOOD_WORDS, RGB_FUNC_RE, expand_hex, named_color
 from .phrases import (
     NAME_RE,
     NUMBER_WORD_RE,
     TOKEN_RE,
     VALUE_RE,
-    VALUE_TOKEN,
     Masked,
     clause_after,
     name_at,
-    split_items,
     word_number,
 )
 
@@ -38,6 +38,9 @@ class PromptFacts:
     kind_scores: dict[str, int] = field(default_factory=dict)
     title: str | None = None
     topic: str | None = None
+    prep_time: str | None = None
+    """A recipe's time as shown: '20 min', '1.5 h'."""
+    servings: float | None = None
     people: dict[str, str] = field(default_factory=dict)
     """role → name: host, presenter, guest, name."""
     episode: str | None = None
@@ -89,8 +92,9 @@ def read_prompt(prompt: str) -> PromptFacts:
         _read_episode,
         _read_people,
         _read_title,
+        _read_recipe,
         _read_topic,
-        _read_items,
+        read_items,
         _read_colors,
         _read_mood,
         _read_font,
@@ -178,13 +182,13 @@ def _read_duration(facts: PromptFacts) -> None:
             facts.duration = value
         facts.masked.blank(m.start(), m.end())
     if facts.duration is None:
-        m = _MINUTES_RE.search(text)
-        if m and (value := word_number(m.group(1))):
+        minutes = _MINUTES_RE.search(text)
+        if minutes and (value := word_number(minutes.group(1))):
             facts.duration = value * 60
-            facts.masked.blank(m.start(), m.end())
-        elif m := _HALF_MINUTE_RE.search(text):
+            facts.masked.blank(minutes.start(), minutes.end())
+        elif half := _HALF_MINUTE_RE.search(text):
             facts.duration = 30.0
-            facts.masked.blank(m.start(), m.end())
+            facts.masked.blank(half.start(), half.end())
 
 
 _BG_AFTER = r"background|backgrounds|bg|backdrop|canvas|base|theme"
@@ -352,8 +356,75 @@ def _read_title(facts: PromptFacts) -> None:
         facts.masked.blank(m.start(), end)
 
 
+_N = rf"(\d+(?:\.\d+)?|{NUMBER_WORD_RE})"
+_PREP_RE = re.compile(
+    r"\b(?:ready in|takes|prep(?:aration)? time(?: of| is|:)?|cook(?:ing)? time(?: of| is|:)?|in|under"
+    rf"|total time(?: of| is|:)?)\s+(?:about\s+|just\s+|only\s+)?{_N}\s*(?:-|\s)?"
+    r"(min|mins|minutes|hour|hours|hr|hrs|h)\b",
+    re.I,
+)
+_SERVINGS_RE = re.compile(
+    rf"\bserves\s+{_N}|\bfor\s+{_N}\s+(?:people|persons|servings|guests)|\b{_N}\s+(?:servings|portions)", re.I
+)
+_RECIPE_WORD = r"\b(?:recipe|ingredients)(?:\s+(?:card|video|clip|reel))?"
+_DISH_FOR_RE = re.compile(rf"{_RECIPE_WORD}\s+(?:for|of)\s+(?:(?:a|an|the|my|our|some|classic)\s+)?", re.I)
+_DISH_LABEL_RE = re.compile(rf"{_RECIPE_WORD}\s*(?::|[—–])\s*", re.I)
+_DISH_RE = re.compile(
+    r"«\d+»|[^,.;:!?\n—–(]{2,60}?(?=\s+(?:with|made|using|including|containing|that|which|ready|takes|you"
+    r"|for\s+\d|in\s+\d|on\s+(?:a|an)|in\s+(?:a|an))\b|\s*[,.;:!?\n—–(]|\s*$)",
+    re.I,
+)
+_DISH_BEFORE_RE = re.compile(r"((?:[\w'’-]+\s+){1,5})recipe\b", re.I)
+_DISH_NOISE = re.compile(
+    r"^(?:(?:a|an|the|my|our|your|make|create|give|me|show|please|i|want|need|short|animated|little|nice|"
+    r"video|card|vertical|square|portrait|landscape)\s+)+",
+    re.I,
+)
+
+
+def _read_recipe(facts: PromptFacts) -> None:
+    """A recipe's dish, time and servings, read before lists and colours so that 'ready in 20
+    minutes' is not an ingredient and the chocolate in 'chocolate chip cookies' is not a colour."""
+    if facts.kind != "recipe-card":
+        return
+    if m := _PREP_RE.search(facts.text):
+        amount = word_number(m.group(1))
+        if amount:
+            facts.prep_time = f"{amount:g} min" if m.group(2).lower().startswith("m") else f"{amount:g} h"
+            facts.masked.blank(m.start(), m.end())
+    if m := _SERVINGS_RE.search(facts.text):
+        facts.servings = word_number(next(g for g in m.groups() if g))
+        facts.masked.blank(m.start(), m.end())
+    span = None if facts.title else _dish_span(facts.text)
+    if span and (dish := facts.unmask(facts.text[span[0] : span[1]]).strip()):
+        facts.title = dish
+        facts.masked.blank(*span)
+    for m in re.finditer(
+        r"\brecipe(?:\s+(?:card|video|clip|reel))?\b", facts.text, re.I
+    ):  # it chose the kind
+        facts.masked.blank(m.start(), m.end())
+
+
+def _dish_span(text: str) -> tuple[int, int] | None:
+    """'recipe for X', else 'X recipe', else 'Recipe: X' — unless X is the first of a list
+    ('Smoothie recipe: banana, spinach, honey' names its ingredients there, not its dish)."""
+    if (m := _DISH_FOR_RE.search(text)) and (dish := _DISH_RE.match(text, m.end())):
+        return dish.span()
+    if m := _DISH_BEFORE_RE.search(text):
+        words = re.split(r"[,.;:!?\n—–]", m.group(1))[-1]
+        noise = _DISH_NOISE.match(words)
+        if words[noise.end() if noise else 0 :].strip():
+            return m.end(1) - len(words) + (noise.end() if noise else 0), m.end(1)
+    m = _DISH_LABEL_RE.search(text)
+    dish = _DISH_RE.match(text, m.end()) if m else None
+    if dish and not re.match(r"\s*,\s*[^\s.,;]", text[dish.end() :]):
+        return dish.span()
+    return None
+
+
 _TOPIC_RE = re.compile(
-    r"\b(?:about|explaining|explains|covering|introducing|announcing|on the topic of|regarding|on(?= how\b))\s+",
+    r"\b(?:about|explaining|explains|covering|introducing|announcing|on the topic of|regarding|(?:on|of)(?= how\b)"
+    r"|(?:tutorial|guide|walkthrough|lesson)\s+(?:on|to|for))\s+",
     re.I,
 )
 
@@ -365,156 +436,6 @@ def _read_topic(facts: PromptFacts) -> None:
         if phrase:
             facts.topic = facts.unmask(phrase)
             facts.masked.blank(m.start(), end)
-
-
-_LIST_CUES = (
-    r"bullet points?|bullets?|points?|items?|list|steps?|tips?|reasons?|takeaways?|ingredients?|agenda|"
-    r"topics?|features?|scenes?|lessons?|facts?|benefits?|ideas?|highlights?|data|values?|stages?|phases?|"
-    r"things|ways|rules|goals|results|numbers|figures|stats|sections?|chapters?"
-)
-_END = r"(?=\.(?=\s|$)|\n|\s[—–]\s|$)"
-_LIST_RE = re.compile(rf"\b({_LIST_CUES})\b[^:\n.]{{0,40}}?(?::|—|–|\s-\s)\s*(.+?){_END}", re.I)
-_NUMBERED_RE = re.compile(
-    r"(?:^|\s)(?:\(?(\d{1,2})[.)]|(?:scene|step|slide|part)\s+(\d{1,2})\s*[:.)-])\s+", re.I
-)
-_BULLET_LINE_RE = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+(.+?)\s*$", re.M)
-_HEADED_RE = re.compile(r"(?:^|(?<=[.:\n]))\s*([A-Z][\w' ]{0,30}?):\s*([^.:\n]{2,}?)(?=\.(?=\s|$)|\n|$)")
-_GENERIC_LIST_RE = re.compile(rf"(?:^|[.\n]\s*|\s)([\w ]{{2,40}}):\s*([^:\n]+?,[^:\n]+?){_END}")
-_SEPARATED_RE = re.compile(r"(^|[.\n:]\s*)([^.:\n;|]+(?:[;|][^.:\n;|]+){2,})")
-_LABEL = r"[A-Za-z][\w'&/-]*(?:\s+[A-Za-z][\w'&/-]*){0,3}"
-_VALUE = rf"{VALUE_TOKEN}(?!\w|\.\d)"
-_PAIR_RUN_RE = re.compile(
-    rf"((?:{_LABEL}\s*[:=]?\s*{_VALUE})(?:\s*(?:,|;|\band\b)\s*(?:{_LABEL}\s*[:=]?\s*{_VALUE}))+)", re.I
-)
-_PAIR_LEAD_RE = re.compile(
-    r"^.*\b(?:comparing|compare|showing|show|of|with|for|between|across|chart|graph|plot)\s+", re.I
-)
-_STYLE_RE = re.compile(
-    r"\b(?:background|backdrop|accents?|colou?rs?|font|theme|mood|vertical|portrait|landscape|square|seconds?)\b",
-    re.I,
-)
-_NOT_LIST_KEYS = re.compile(
-    r"\b(?:title|name|host|guest|author|quote|colou?rs?|background|accent|tagline|duration|recipe)\b", re.I
-)
-_LIST_KINDS = {None, "bullet-list", "multi-scene", "bar-chart", "line-chart", "recipe-card"}
-_CHART_KINDS = {"bar-chart", "line-chart"}
-
-
-def _read_items(facts: PromptFacts) -> None:
-    """The first list the prompt holds, tried from the most to the least explicit form."""
-    for reader in (_bullet_lines, _numbered, _headed, _pair_run, _cued_list, _generic_list, _separated):
-        if reader(facts):
-            return
-
-
-def _take(
-    facts: PromptFacts, items: list[str], spans: list[tuple[int, int]], cue: str | None, lead: str
-) -> bool:
-    items = [facts.unmask(i).strip(" ,;.") for i in items]
-    items = [i for i in items if i]
-    if not items:
-        return False
-    facts.items = items
-    facts.item_cue = cue.strip().lower() if cue else None
-    lead = facts.unmask(re.split(r"[.!?\n]", lead.rstrip())[-1]).strip(" :-—–")
-    facts.list_lead = lead or None
-    for start, end in spans:
-        facts.masked.blank(start, end)
-    return True
-
-
-def _cue_in(text: str) -> str | None:
-    m = re.search(rf"\b({_LIST_CUES})\b", text, re.I)
-    return m.group(1) if m else None
-
-
-def _bullet_lines(facts: PromptFacts) -> bool:
-    text = re.sub(r":[ \t](?=\s*[-*•·]\s)", ":\n", facts.text)  # "Agenda: - a\n- b": the first bullet too
-    found = list(_BULLET_LINE_RE.finditer(text))
-    if len(found) < 2:
-        return False
-    lead = text[: found[0].start()]
-    return _take(facts, [m.group(1) for m in found], [m.span() for m in found], _cue_in(lead), lead)
-
-
-def _numbered(facts: PromptFacts) -> bool:
-    text = facts.text
-    numbered = list(_NUMBERED_RE.finditer(text))
-    if len(numbered) < 2 or [int(m.group(1) or m.group(2)) for m in numbered[:2]] != [1, 2]:
-        return False
-    chunks = [text[a.end() : b.start()] for a, b in pairwise(numbered)]
-    last_text, last_end = _sentence_from(text, numbered[-1].end())
-    lead = text[: numbered[0].start()]
-    cue = _cue_in(lead) or ("scenes" if numbered[0].group(2) else None)
-    return _take(facts, [*chunks, last_text], [(numbered[0].start(), last_end)], cue, lead)
-
-
-def _headed(facts: PromptFacts) -> bool:
-    """'Problem: meetings eat your day. Solution: async updates.' — scenes or points with headings."""
-    if facts.kind not in {None, "bullet-list", "multi-scene"}:
-        return False
-    found = list(_HEADED_RE.finditer(facts.text))
-    if len(found) < 2:
-        return False
-    lead = facts.text[: found[0].start()]
-    items = [f"{m.group(1).strip()}: {m.group(2).strip()}" for m in found]
-    return _take(facts, items, [m.span() for m in found], _cue_in(lead), lead)
-
-
-def _pair_run(facts: PromptFacts) -> bool:
-    """'apples 30, bananas 45 and cherries 12' — chart data without a list cue."""
-    if facts.kind not in _CHART_KINDS:
-        return False
-    m = _PAIR_RUN_RE.search(facts.text)
-    if not m:
-        return False
-    parts = re.split(r"\s*(?:,|;|\band\b)\s*", m.group(1))
-    parts[0] = _PAIR_LEAD_RE.sub("", parts[0])
-    lead = facts.text[: m.start()]
-    return _take(facts, parts, [m.span()], "data", lead)
-
-
-def _cued_list(facts: PromptFacts) -> bool:
-    m = _LIST_RE.search(facts.text)
-    return bool(m) and _take_segment(facts, m, m.group(1), exclude_colors=False)
-
-
-def _generic_list(facts: PromptFacts) -> bool:
-    if facts.kind not in _LIST_KINDS:
-        return False
-    for m in _GENERIC_LIST_RE.finditer(facts.text):
-        if not _NOT_LIST_KEYS.search(m.group(1)):
-            return _take_segment(facts, m, _cue_in(m.group(1)), exclude_colors=True)
-    return False
-
-
-def _separated(facts: PromptFacts) -> bool:
-    if facts.kind not in _LIST_KINDS:
-        return False
-    m = _SEPARATED_RE.search(facts.text)
-    return bool(m) and _take_segment(facts, m, None, exclude_colors=True)
-
-
-def _take_segment(facts: PromptFacts, m: re.Match[str], cue: str | None, *, exclude_colors: bool) -> bool:
-    """Items of a matched 'cue: a, b, c' segment; styling words left in it stay readable."""
-    text = facts.text
-    items = [
-        i
-        for i in split_items(m.group(2))
-        if not _STYLE_RE.search(i) and not (exclude_colors and COLOR_WORD_RE.search(i))
-    ]
-    spans, pos = [], m.start(2)
-    for item in items:
-        at = text.find(item, pos, m.end(2))
-        if at >= 0:
-            spans.append((at, at + len(item)))
-            pos = at + len(item)
-    return _take(facts, items, spans, cue, text[: m.start(2)])
-
-
-def _sentence_from(text: str, pos: int) -> tuple[str, int]:
-    m = re.compile(r"(.+?)(?=\.(?=\s|$)|\n|$)").match(text, pos)
-    return (m.group(1), m.end(1)) if m else ("", pos)
 
 
 def _read_mood(facts: PromptFacts) -> None:
@@ -529,23 +450,26 @@ def _read_mood(facts: PromptFacts) -> None:
         facts.tone = next(mood for _, mood in sorted(hits) if mood in ("dark", "light"))
 
 
-_FONTS: tuple[tuple[str, str], ...] = (
-    (
-        r"\bjetbrains mono\b|\bmonospace\b|\bmono\b|\bcode font\b|\bterminal\b|\btypewriter\b",
-        "JetBrains Mono",
-    ),
-    (r"\bnoto serif\b|(?<!sans[- ])\bserif\b|\bclassic type\b|\beditorial\b", "Noto Serif"),
-    (r"\bnoto sans\b", "Noto Sans"),
-    (r"\binter\b", "Inter"),
+_FONT_WORDS: tuple[tuple[str, str], ...] = (
+    (r"\bmonospace\b|\bmono\b|\bcode font\b|\bterminal\b|\btypewriter\b", "JetBrains Mono"),
+    (r"(?<!sans[- ])\bserif\b|\bclassic type\b|\beditorial\b", "Noto Serif"),
+    (r"\bsans(?:-serif)?\b", "Inter"),
 )
+"""How people describe a typeface without naming one, and the bundled family that fits."""
+
+
+def font_named(text: str) -> str | None:
+    """The bundled text family that words ask for: a family's own name ("Noto Sans Mono"), else a
+    description ("monospace", "a serif", "typewriter"); None when they name no font."""
+    low = text.lower()
+    for family in sorted(TEXT_FAMILIES, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(family.lower())}\b", low):
+            return family
+    return next((family for pattern, family in _FONT_WORDS if re.search(pattern, low)), None)
 
 
 def _read_font(facts: PromptFacts) -> None:
-    low = facts.text.lower()
-    for pattern, family in _FONTS:
-        if re.search(pattern, low):
-            facts.font = family
-            return
+    facts.font = font_named(facts.text)
 
 
 def _read_values(facts: PromptFacts) -> None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
-from sandbox import CompositionError, declared_variables, root_attributes
+from sandbox import TEXT_FAMILIES, CompositionError, declared_variables, root_attributes
 
 from ..document_edits import format_seconds, set_root_attributes, set_variable_defaults
 from .palette import MOODS, is_dark, normalize_css_color, readable_text
 from .phrases import Masked, split_items
-from .prompt_reading import read_prompt
+from .prompt_reading import font_named, read_prompt
 
 _COLOR_TARGETS = {
     "background": "bg", "bg": "bg", "backdrop": "bg", "background colour": "bg", "background color": "bg",
@@ -89,9 +89,6 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 _LIST_VARIABLES = {"POINTS", "INGREDIENTS", "SCENES", "DATA"}
 _COMPANIONS = {"HOST": "HOST_LABEL", "EPISODE": "EPISODE_LABEL"}
-_FONTS = {"inter": "Inter", "noto sans": "Noto Sans", "noto serif": "Noto Serif", "serif": "Noto Serif",
-          "sans": "Inter", "sans-serif": "Inter", "mono": "JetBrains Mono", "monospace": "JetBrains Mono",
-          "jetbrains mono": "JetBrains Mono", "noto sans mono": "Noto Sans Mono"}  # fmt: skip
 
 _SET_RES = (
     re.compile(
@@ -229,7 +226,7 @@ def _clause(edit: _Edit, clause: str, masked: Masked) -> str | None:
         if target_words.lower() in ("aspect", "aspect ratio", "format", "shape", "orientation"):
             return _style_clause(edit, raw, masked)
         target = _resolve(target_words, edit)
-        if target in edit.colors.values():
+        if target is not None and target in edit.colors.values():
             color = normalize_css_color(value) or _color_from_words(value)
             if color is None:
                 raise ValueError(
@@ -238,11 +235,9 @@ def _clause(edit: _Edit, clause: str, masked: Masked) -> str | None:
             edit.set_var(target, color)
             return target
         if target == "FONT":
-            font = _FONTS.get(value.lower())
+            font = font_named(value)
             if font is None:
-                raise ValueError(
-                    f"font {value!r} is not available: use {', '.join(sorted(set(_FONTS.values())))}"
-                )
+                raise ValueError(f"font {value!r} is not available: use {', '.join(TEXT_FAMILIES)}")
             edit.set_var("FONT", font)
             return ""
         if target:
