@@ -1,15 +1,18 @@
-"""STAND-IN storyboard engine for the service tests — swap it for the real one after the merge.
+"""STAND-IN for part of the storyboard engine in the service tests — swap it out once the
+pipeline's split entry points exist.
 
-The storyboard engine (service/storyboards, speech, captions, soundtrack) is built on other
-branches; until it is merged, the projects, storyboard-job and compatible-API tests run on
-`ToneEngine`: every scene's "voice" is a sine tone as long as its words take to say, every
-background a colour, and the render a tiny composition (160x90, 10 fps) rendered by the real
-renderer and muxed with the tones by the real ffmpeg — so the service around the engine
-(jobs, stages, files, restarts, signed links) is exercised for real. Source checks and
-webhooks are the real PipelineEngine's (the SSRF guard is merged).
+A project voices its sections long before it renders them, so it needs the pipeline in steps
+(`prepare_scene`, `compile_storyboard`, `finish_storyboard` in service/storyboards/pipeline.py),
+which are not written yet. Until they are, `ToneEngine` stands in for exactly those steps:
+every scene's "voice" is a sine tone as long as its words take to say, every background a
+colour, and the render a tiny composition (160x90, 10 fps) rendered by the real renderer and
+muxed with the tones by the real ffmpeg — so the service around the engine (jobs, stages,
+files, restarts, signed links) is exercised for real. Everything else is the real
+PipelineEngine: storyboard checking, text input, splitting, voices by name, script writing
+by a model, the SSRF guard, webhooks.
 
-After the merge: make the tests' `engine` fixtures build `PipelineEngine(settings)` (Piper
-voice, real backgrounds) and delete this file; the assertions hold for both.
+Once the entry points exist: build `PipelineEngine(settings)` where the tests build
+`ToneEngine(settings)` (the gate aside) and delete this file; the assertions hold for both.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import asyncio
 import json
 import math
 import os
-import re
 import struct
 import time
 import wave
@@ -30,13 +32,9 @@ from typing import Any
 import imageio_ffmpeg
 
 from sandbox import BrowserPool, RenderOptions, render_to_file
-from service.generation.providers import Message, get_provider
 from service.projects import (
-    NoScriptWriter,
     RenderedStory,
     SceneMedia,
-    ScriptNotWritten,
-    StoryboardInvalid,
     StoryFailed,
 )
 from service.projects.engine import StageProgress
@@ -45,14 +43,11 @@ from service.settings import Settings
 
 RATE = 16000
 FPS = 10
-VOICES = {"joe": {"provider": "piper", "name": "joe"}}
-PALETTE = ["#0d1117", "#1e3a5f", "#3b1f4a", "#14532d", "#7c2d12"]
-TOP_LEVEL = {"title", "aspect", "fps", "voice", "captions", "music", "split", "palette", "scenes"}
-HEX = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+VOICES = {"joe"}
 
 
 class ToneEngine(PipelineEngine):
-    """StoryEngine stand-in: tones for voices, colours for backgrounds, a real tiny render.
+    """PipelineEngine with tones for voices, colours for backgrounds and a real tiny render.
 
     `voiced` lists every text given a voice, in order (to see what an edit re-voiced).
     `gate`: while that file exists, a render job waits before its first stage (to watch all
@@ -64,90 +59,11 @@ class ToneEngine(PipelineEngine):
         self.voiced: list[str] = []
         self.gate = gate
 
-    # ---- storyboards --------------------------------------------------------------------
-
-    def check(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        data = dict(data)
-        if "video_transcript" in data:
-            lines = data.pop("video_transcript")
-            data["scenes"] = [
-                {"text": line.get("text", ""), **({"background": {"search": h}} if (h := line.get("gifHint") or line.get("gif")) else {})}
-                for line in lines
-            ]  # fmt: skip
-        problems = [f"{k}: unknown field" for k in data if k not in TOP_LEVEL]
-        scenes = data.get("scenes")
-        if not isinstance(scenes, list) or not scenes:
-            problems.append("scenes: give at least one scene")
-            scenes = []
-        for i, scene in enumerate(scenes):
-            where = f"scene {i + 1} (scenes[{i}]"
-            if not isinstance(scene, dict) or not str(scene.get("text", "")).strip():
-                problems.append(f"{where}.text): the text is empty: write what the narrator says")
-                continue
-            background = scene.get("background") or {}
-            kinds = [k for k in ("color", "src", "ai", "search") if background.get(k) is not None]
-            if background and len(kinds) != 1:
-                problems.append(f"{where}.background): give exactly one of color, src, ai or search")
-            if "color" in background and not HEX.fullmatch(str(background["color"])):
-                problems.append(f"{where}.background.color): {background['color']!r} is not a colour")
-        if problems:
-            raise StoryboardInvalid(problems)
-        return {
-            "aspect": "16:9",
-            "fps": 30,
-            "voice": {"provider": "piper", "name": "joe", "speed": 1.0},
-            "captions": {"enabled": True},
-            "split": "none",
-            "palette": PALETTE,
-            **data,
-            "scenes": [{**s, "text": s["text"].strip()} for s in scenes],
-        }
-
-    def from_text(self, text: str, *, title: str = "") -> dict[str, Any]:
-        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-        return self.check({"title": title, "scenes": [{"text": p} for p in paragraphs]})
-
-    def split(self, storyboard: dict[str, Any]) -> list[dict[str, Any]]:
-        out = []
-        for scene in storyboard["scenes"]:
-            how = scene.get("split") or storyboard.get("split", "none")
-            text = scene["text"]
-            parts = [text] if how == "none" else [p.strip() for p in text.splitlines() if p.strip()]
-            if how == "sentence":
-                parts = [s for line in parts for s in re.split(r"(?<=[.!?])\s+", line) if s]
-            out += [{**{k: v for k, v in scene.items() if k != "split"}, "text": p} for p in parts]
-        return out
-
-    def find_voice(self, name: str) -> dict[str, Any] | None:
-        return VOICES.get(name.lower())
-
-    # ---- writing: the real provider asked, the answer checked as the real writer does -----
-
-    def check_writer(self) -> None:
-        if self.settings.provider == "offline":
-            raise NoScriptWriter("the offline provider cannot write a script: send text or a storyboard")
-
-    async def write(self, topic: str, *, aspect: str | None) -> dict[str, Any]:
-        provider = get_provider(None, None, self.settings)
-        problems: list[str] = []
-        try:
-            for _ in range(self.settings.max_attempts):
-                answer = await provider.complete(  # type: ignore[union-attr]
-                    "Answer with a storyboard as one JSON object.", [Message("user", topic)]
-                )
-                try:
-                    return self.check(json.loads(answer.text))
-                except ValueError as exc:
-                    problems = exc.problems if isinstance(exc, StoryboardInvalid) else [f"not JSON: {exc}"]
-        finally:
-            await provider.aclose()
-        raise ScriptNotWritten(f"the model's storyboard is still invalid: {problems[0]}", problems)
-
     # ---- voices and backgrounds ---------------------------------------------------------
 
     async def prepare(self, storyboard: dict[str, Any], index: int, *, folder: Path) -> SceneMedia:
         scene = storyboard["scenes"][index]
-        background, warnings = _background(scene, index, storyboard.get("palette") or PALETTE)
+        background, warnings = _background(scene, index, storyboard.get("palette") or ["#0d1117"])
         audio, duration = self._voice(storyboard, index, folder)
         return SceneMedia(audio, duration, [(0.0, duration, scene["text"])], background, folder, warnings)
 

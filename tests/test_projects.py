@@ -166,7 +166,7 @@ def test_a_model_that_never_writes_valid_json_fails_the_project_with_the_finding
             assert r.status_code == 201
             failed = wait_for(c, r.json()["id"], "Failed")
         assert failed["error_code"] == "script_not_written" and failed["findings"]
-        assert failed["sections"] == [] and len(chat_requests(fake)) == settings.max_attempts
+        assert failed["sections"] == [] and len(chat_requests(fake)) == settings.story_max_attempts
         assert "Rust in one minute" in json.dumps(chat_requests(fake)[0].body)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from media import video_info
+from media import close_to, video_frame, video_info
 from service_helpers import LiveServer, make_settings
 from story_standin import ToneEngine
 from test_storyboard_jobs import audio_seconds
@@ -220,3 +220,36 @@ def test_the_request_maps_onto_a_storyboard() -> None:
     with pytest.raises(StoryboardInvalid, match=r"scenes\[1\]\.story"):
         to_storyboard(StoryboardRequest.model_validate({"scenes": [{"story": "a"}, {"background": {"color": "#000"}}]}),
                       voice_lookup=found.get)  # fmt: skip
+
+
+def test_with_the_real_engine_a_compatible_client_gets_a_narrated_mp4(
+    tmp_path: Path, receiver: JsonServer
+) -> None:
+    """The same client against the real pipeline: Piper voice, real backgrounds, real mix."""
+    settings = settings_for(tmp_path, receiver).model_copy(update={"tts_cache_dir": tmp_path / "tts"})
+    body = {
+        "videoName": "real",
+        "videoWidth": 320,
+        "videoHeight": 180,
+        "voiceOver": {"enabled": True, "aiVoices": [{"speaker": "joe", "speed": 100}]},
+        "scenes": [
+            {"story": "Hello from seekreel.", "background": {"color": "#ff0000"}},
+            {"story": "Goodbye.", "background": {"color": "rgb(0, 0, 255)"}},
+        ],
+    }
+    with LiveServer(create_app(settings)) as server:  # the default engine: PipelineEngine
+        client = Client(f"{server.url}/pictoryapis")
+        job_id = client.http.post("/v2/video/storyboard/render", json=body).json()["data"]["jobId"]
+        done, _ = client.poll(job_id)
+        assert done["data"]["status"] == "completed", done
+        video = tmp_path / "real.mp4"
+        video.write_bytes(httpx.get(done["data"]["videoUrl"]).content)
+        captions = httpx.get(done["data"]["vttUrl"]).text
+        srt = httpx.get(done["data"]["srtUrl"]).text
+    info = video_info(video)
+    assert (info["width"], info["height"]) == (320, 180)
+    assert abs(audio_seconds(video) - info["duration"]) < 0.1
+    assert close_to(video_frame(video, 3, 30).getpixel((160, 40)), (255, 0, 0))
+    assert close_to(video_frame(video, info["frames"] - 3, 30).getpixel((160, 40)), (0, 0, 255))
+    assert captions.index("Hello from seekreel.") < captions.index("Goodbye.")
+    assert "Hello from seekreel." in srt and "-->" in srt
