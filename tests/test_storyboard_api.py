@@ -144,7 +144,9 @@ def test_a_preview_is_the_approval_step_then_rendered_as_it_is(tmp_path: Path, r
     assert finished.body["job_id"] == render_id and finished.body["data"]["status"] == "completed"
 
 
-def test_a_webhook_the_guard_refuses_is_refused_with_the_request(tmp_path: Path, receiver: JsonServer) -> None:
+def test_a_webhook_the_guard_refuses_is_refused_with_the_request(
+    tmp_path: Path, receiver: JsonServer
+) -> None:
     settings = settings_for(tmp_path, receiver)
     with LiveServer(create_app(settings, engine=ToneEngine(settings))) as server:
         client = Client(server.url)
