@@ -4,14 +4,17 @@ Every operation is called with requests generated from the published document, v
 invalid ones, and every check schemathesis has runs on each answer: no 5xx, every status
 and body documented, valid requests accepted, invalid ones refused, the Allow header of a
 405, and so on. The app is the real one (storage, validation and frame previews in real
-Chromium, the offline composer), with one exception:
+Chromium, the offline composer), with two exceptions:
 
-* The video render inside the job runner (`service.jobs.manager.render_to_file`) is
+* The video render of a composition job (`service.jobs.kinds.render_to_file`) is
   replaced by a copy of one small real MP4. `POST /ai-render` makes a composition of the
   prompt's length, up to the 120 s limit, and renders it at 1080p; a few such renders
   would take longer than the whole test may. The routes around it (checks before queueing,
   the queue, the job record, the MP4 answer) all run as they are; test_api_render.py
   renders real videos.
+* The storyboard engine is the stand-in the storyboard tests use (tests/story_standin.py):
+  tones for voices, colours for backgrounds, a tiny real render, so storyboard jobs and
+  projects the generated requests start finish quickly.
 
 Examples per operation are few and the run is derandomized with a fixed seed, so it is
 repeatable; the whole module runs in about a minute on two cores.
@@ -30,13 +33,16 @@ import pytest
 import schemathesis
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from service_helpers import make_settings, tiny
+from story_standin import ToneEngine
 
-import service.jobs.manager
+import service.jobs.kinds
 from sandbox import RenderOptions, RenderResult, parse_composition, render_to_file
 from service.api import create_app
+from service.api.auth import TOKEN_PATHS
 
 DATA_DIR = Path(tempfile.mkdtemp(prefix="seekreel-api-schema-"))
-APP = create_app(make_settings(DATA_DIR))
+SETTINGS = make_settings(DATA_DIR)
+APP = create_app(SETTINGS, engine=ToneEngine(SETTINGS))
 # Things that exist, so that calls naming them get past 404 (the job runs when the app starts).
 DRAFT = APP.state.services.store.create_draft(html=tiny(), source="html", title="seed")
 JOB = APP.state.services.store.create_job(html=tiny(), options={}, frames_total=10)
@@ -67,10 +73,19 @@ CONFIG = schemathesis.Config.from_dict(
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
 
 # Answers to schema-valid requests that depend on what no schema can state: whether an HTML
-# string is a composition, a stored draft's layout and length, or what a model made of a prompt.
+# string is a composition, a stored draft's layout and length, or what a model made of a prompt;
+# whether a storyboard (a free-form object in the document, checked by the storyboard engine)
+# holds together, whether its URLs may be fetched, whether a model is configured to write one.
 NOT_KNOWABLE_FROM_THE_SCHEMA = {
-    400: {"composition_error", "resolution_too_large", "time_out_of_range"},
-    422: {"generation_failed", "page_error"},
+    400: {
+        "composition_error",
+        "resolution_too_large",
+        "time_out_of_range",
+        "invalid_storyboard",
+        "source_refused",
+        "no_script_writer",
+    },
+    422: {"generation_failed", "page_error", "storyboard_error"},
 }
 
 
@@ -101,7 +116,7 @@ def renders_copy_a_sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         )
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(service.jobs.manager, "render_to_file", copy_sample)
+        patch.setattr(service.jobs.kinds, "render_to_file", copy_sample)
         yield
     schemathesis.python.asgi.shutdown_lifespans()  # the app's job runners and browser pool
     shutil.rmtree(DATA_DIR, ignore_errors=True)
@@ -124,7 +139,7 @@ def test_security_is_declared_only_when_keys_or_clients_are_configured(tmp_path:
         for method, operation in operations.items():
             name = f"{method.upper()} {path}"
             assert "security" not in open_doc["paths"][path][method], name
-            if path in ("/oauth2/token", "/healthz"):
+            if path in (*TOKEN_PATHS, "/healthz"):
                 assert "security" not in operation, name
             else:
                 assert operation["security"] and "401" in operation["responses"], name

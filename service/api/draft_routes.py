@@ -234,4 +234,4 @@ async def render_draft(
         chosen.html, options, draft_id=draft_id, draft_version=chosen.number, meta={"via": "draft"}
     )
     response.headers["Location"] = f"/jobs/{job.id}"
-    return job_out(job)
+    return job_out(job, svc.jobs)

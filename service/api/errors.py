@@ -119,7 +119,7 @@ def install_error_handlers(app: FastAPI) -> None:
         (BrowserUnavailable, 503, "renderer_unavailable", {"Retry-After": "30"}),
     ]
     for exc_class, status, code, headers in simple:
-        app.add_exception_handler(exc_class, _simple_handler(status, code, headers))
+        app.add_exception_handler(exc_class, simple_handler(status, code, headers))
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
@@ -140,7 +140,7 @@ def _allowed_methods(request: Request) -> list[str]:
     )
 
 
-def _simple_handler(status: int, code: str, headers: dict[str, str] | None) -> Any:
+def simple_handler(status: int, code: str, headers: dict[str, str] | None) -> Any:
     async def handle(_: Request, exc: Exception) -> JSONResponse:
         return error_response(status, code, str(exc), headers=headers)
 

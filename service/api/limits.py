@@ -127,7 +127,12 @@ def check_render(settings: Settings, html: str, options: RenderOptions) -> None:
     comp = parse_composition(
         html, variables=options.variables, fps=options.fps, max_duration=settings.max_duration
     )
-    width, height, _ = output_size((comp.width, comp.height), options.resolution)
+    check_output_size(settings, (comp.width, comp.height), options.resolution)
+
+
+def check_output_size(settings: Settings, layout: tuple[int, int], resolution: str | None) -> None:
+    """The picture a layout makes at `resolution` is one this server renders (CompositionError, 400)."""
+    width, height, _ = output_size(layout, resolution)
     if width * height > settings.max_output_pixels:
         raise ApiError(
             400,

@@ -20,6 +20,7 @@ from .fields import (
     Variables,
     VersionNumber,
 )
+from .storyboard_schemas import StageOut, StoryOutputsOut
 
 EXAMPLE_HTML = """<!doctype html>
 <html data-duration="2" data-aspect="16:9">
@@ -194,10 +195,12 @@ class DraftSummary(BaseModel):
 
 class JobOut(BaseModel):
     id: str
+    kind: Literal["html", "storyboard"] = Field("html", description="What the job makes.")
     status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    stage: StageOut | None = Field(None, description="While running: the stage and its progress.")
     frames_done: int
     frames_total: int
-    progress: float = Field(description="0 to 1.")
+    progress: float = Field(description="0 to 1 (over every stage of a storyboard job).")
     error: str | None
     error_code: str | None
     draft_id: str | None
@@ -208,6 +211,7 @@ class JobOut(BaseModel):
     video_bytes: int | None
     video_url: str | None = Field(description="Set once the job succeeded.")
     events_url: str
+    story: StoryOutputsOut | None = Field(None, description="A finished storyboard job's other outputs.")
 
 
 class TokenRequest(BaseModel):
@@ -245,9 +249,10 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     text = {
         400: "Bad input (malformed JSON, wrong types, a composition that breaks the contract).",
         401: "Missing or invalid API key / token.",
+        403: "A signed link that has expired or is not valid.",
         404: "Unknown id.",
         409: "Not possible in the current state.",
-        410: "The video was deleted after the retention period.",
+        410: "The video or the files were deleted after the retention period.",
         413: "Body, prompt or HTML over this server's limit.",
         422: "Checked and failed: the findings (and, for generation, every attempt) are in the body.",
         429: "The render queue is full: retry after the Retry-After seconds.",

@@ -7,7 +7,6 @@ short; async callers run them with `asyncio.to_thread` when they might contend.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -18,23 +17,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from .db import make_engine
+from .ids import new_id
 from .models import Base, DraftRow, DraftVersionRow, JobRow, utcnow
+from .project_repository import ProjectStore
 from .records import Draft, DraftVersion, Job, JobStatus
 
 
-def new_id(prefix: str) -> str:
-    """Short, unguessable, URL-safe ids like `dr_3f9c2a1b7e4d5c60`."""
-    return f"{prefix}_{secrets.token_hex(8)}"
-
-
 class Store:
-    """The database behind drafts and jobs."""
+    """The database behind drafts, jobs and (as `store.projects`) projects."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        Base.metadata.create_all(self.engine)
+        Base.metadata.create_all(self.engine)  # creates missing tables; existing ones are left as they are
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.projects = ProjectStore(self._sessions)
 
     def close(self) -> None:
         self.engine.dispose()
