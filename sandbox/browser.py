@@ -184,10 +184,12 @@ class Browser:
         return not self.broken and self.proc.returncode is None and not self.conn.closed
 
     def kill(self) -> None:
-        """SIGKILL the browser's process group (it and every process it started); no waiting."""
+        """SIGKILL the browser's process group (it and every process it started) and remove its
+        profile; no waiting."""
         self.broken = True
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)
+        shutil.rmtree(self._profile, ignore_errors=True)
 
     async def close(self) -> None:
         """Stop the browser and every process it started; safe to call twice."""

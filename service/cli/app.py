@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
 from typing import NoReturn
 
@@ -29,3 +30,13 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 
 warnings.showwarning = _show_warning  # one plain line on stderr, not the source location
+
+
+class WarningLines(logging.Handler):
+    """A logger's warnings as the CLI shows warnings: one `warning:` line each on stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err_console.print(f"[yellow]warning:[/] {record.getMessage()}", soft_wrap=True)
