@@ -68,8 +68,7 @@ class Settings(BaseSettings):
 
     # Render farm (service/farm): on when the broker URL is set
     broker_url: str | None = None
-    """Redis URL of the render farm (redis://host:6379/0); segments are rendered by `seekreel worker`s.
-    None → every render runs in this process."""
+    """Redis URL of the render farm (redis://host:6379/0); None → every render runs in this process."""
     segment_store: Path | None = None
     """A folder every farm host mounts: rendered segments and the pages' files go there instead of Redis."""
     farm_wait: float = Field(default=60.0, gt=0)
@@ -87,7 +86,7 @@ class Settings(BaseSettings):
 
     # Service
     data_dir: Path = Path.home() / ".local/share/seekreel"
-    """Where the service keeps its SQLite database and rendered videos."""
+    """Where the service keeps its SQLite database and rendered videos (and a farm worker its pages)."""
 
     # Slack bot (service/slack): enabled when the signing secret is set
     slack_signing_secret: str | None = Field(

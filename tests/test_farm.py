@@ -103,13 +103,18 @@ def farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Farm]:
         redis.stop()
 
 
-@pytest.fixture
-def page_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "page"
+def make_page_dir(root: Path) -> Path:
+    """root/page/ with the file the page shows, and an empty root/out/."""
+    folder = root / "page"
     folder.mkdir()
     Image.new("RGB", (8, 8), (0, 200, 120)).save(folder / "logo.png")
-    (tmp_path / "out").mkdir()
+    (root / "out").mkdir()
     return folder
+
+
+@pytest.fixture
+def page_dir(tmp_path: Path) -> Path:
+    return make_page_dir(tmp_path)
 
 
 def start_render(page: Path, out: Path, env: dict[str, str]) -> subprocess.Popen[str]:
@@ -174,17 +179,25 @@ def test_a_page_error_reads_as_it_does_embedded(farm: Farm, page_dir: Path, tmp_
     assert not list((tmp_path / "out").iterdir()), "no output, no work files"
 
 
-def slow_render_under_way(
-    farm: Farm, page_dir: Path, out: Path
-) -> tuple[subprocess.Popen[str], Worker, dict[str, int]]:
-    """SLOW rendered embedded into out/local.mp4, then on the farm into out/farm.mp4: returned as
-    soon as a worker is in the middle of a segment, with that worker and where each log stood."""
-    page = page_dir / "page.html"
+@pytest.fixture(scope="module")
+def slow_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+    """SLOW beside its file, and the bytes the embedded renderer makes of it."""
+    folder = tmp_path_factory.mktemp("slow")
+    make_page_dir(folder)
+    page = folder / "page" / "page.html"
     page.write_text(SLOW)
-    embedded(page, out / "local.mp4")
+    embedded(page, folder / "out/local.mp4")
+    return page, (folder / "out/local.mp4").read_bytes()
+
+
+def slow_render_under_way(
+    farm: Farm, page: Path, out: Path
+) -> tuple[subprocess.Popen[str], Worker, dict[str, int]]:
+    """`page` rendered on the farm into `out`: returned as soon as a worker is in the middle of a
+    segment, with that worker and where each worker's log stood before."""
     workers = farm.ensure_workers(2)
     marks = {w.name: len(w.log()) for w in workers}
-    proc = start_render(page, out / "farm.mp4", farm.env)
+    proc = start_render(page, out, farm.env)
     busy = wait_for(
         lambda: next((w for w in workers if w.busy(marks[w.name])), None), "a worker to take a segment"
     )
@@ -196,9 +209,10 @@ def runs_a_browser(pid: int) -> bool:
 
 
 def test_a_worker_killed_mid_segment_costs_a_redelivery_not_the_render(
-    farm: Farm, page_dir: Path, tmp_path: Path
+    farm: Farm, slow_page: tuple[Path, bytes], tmp_path: Path
 ) -> None:
-    proc, victim, marks = slow_render_under_way(farm, page_dir, tmp_path / "out")
+    page, reference = slow_page
+    proc, victim, marks = slow_render_under_way(farm, page, tmp_path / "farm.mp4")
     assert victim.proc is not None
     pid = victim.proc.pid
     wait_for(lambda: runs_a_browser(pid), "its browser to start")
@@ -208,12 +222,35 @@ def test_a_worker_killed_mid_segment_costs_a_redelivery_not_the_render(
 
     code, err = finish(proc)
     assert code == 0, err
-    assert (tmp_path / "out/farm.mp4").read_bytes() == (tmp_path / "out/local.mp4").read_bytes()
+    assert (tmp_path / "farm.mp4").read_bytes() == reference
     [survivor] = [w for w in farm.workers if w is not victim]
     assert victim.segments(marks[victim.name]) == [], "the kill landed before the segment finished"
     assert sorted(survivor.segments(marks[survivor.name])) == [0, 1, 2], "the survivor rendered all three"
     # Its pool process, browser and ffmpeg follow it (parent-death signals, a closed pipe).
     wait_for(lambda: not doomed & set(_live_pids()), "the killed worker's processes to go", 15)
+
+
+def test_a_worker_process_killed_mid_segment_is_retried_at_once(
+    farm: Farm, slow_page: tuple[Path, bytes], tmp_path: Path
+) -> None:
+    page, reference = slow_page
+    proc, busy, marks = slow_render_under_way(farm, page, tmp_path / "farm.mp4")
+    assert busy.proc is not None
+    main = busy.proc.pid
+    pool_process = wait_for(
+        lambda: next(
+            (p for p, cmd in descendants(main).items() if "seekreel" in cmd and runs_a_browser(p)), None
+        ),
+        "its pool process to run a browser",
+    )
+    os.kill(pool_process, signal.SIGKILL)  # out of memory, say: the worker itself lives on
+
+    code, err = finish(proc)
+    assert code == 0, err
+    assert (tmp_path / "farm.mp4").read_bytes() == reference
+    assert busy.alive and "WorkerLostError" in busy.log(marks[busy.name])
+    rendered = sorted(i for w in farm.workers for i in w.segments(marks[w.name]))
+    assert rendered == [0, 1, 2], "the lost segment was rendered once more, the others once"
 
 
 def test_a_segment_past_the_soft_time_limit_fails_the_render_and_loses_its_browser(
@@ -234,9 +271,10 @@ def test_a_segment_past_the_soft_time_limit_fails_the_render_and_loses_its_brows
 
 
 def test_a_redis_restart_mid_render_never_leaves_it_hanging(
-    farm: Farm, page_dir: Path, tmp_path: Path
+    farm: Farm, slow_page: tuple[Path, bytes], tmp_path: Path
 ) -> None:
-    proc, _, _ = slow_render_under_way(farm, page_dir, tmp_path / "out")
+    page, reference = slow_page
+    proc, _, _ = slow_render_under_way(farm, page, tmp_path / "farm.mp4")
     farm.redis.stop()  # every queued task and stored result is lost with it
     time.sleep(1)
     farm.redis.start()
@@ -246,7 +284,7 @@ def test_a_redis_restart_mid_render_never_leaves_it_hanging(
     # the lost segments again, the render is expected to finish.
     assert code == 0, err
     assert "warning: Redis restarted: sending the" in err
-    assert (tmp_path / "out/farm.mp4").read_bytes() == (tmp_path / "out/local.mp4").read_bytes()
+    assert (tmp_path / "farm.mp4").read_bytes() == reference
 
 
 def test_with_no_worker_alive_a_render_fails_after_the_wait_with_one_line(

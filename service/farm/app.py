@@ -18,7 +18,8 @@ from ..settings import Settings
 RENDER_QUEUE = "render"
 SEGMENT_TASK = "seekreel.render_segment"
 SEGMENT_RETRIES = 2
-"""Retries of a segment whose browser crashed (a page that crashes every time fails after these)."""
+"""Retries of a segment whose browser or worker process died (a page that kills them every time
+fails after these)."""
 
 
 class FarmMisconfigured(ValueError):
@@ -41,6 +42,9 @@ def farm_app(settings: Settings) -> Celery:
         task_default_queue=RENDER_QUEUE,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
+        # A task whose worker process died is sent again as a retry, not requeued without end:
+        # a page that kills its process every time fails after SEGMENT_RETRIES.
+        task_retry_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         task_soft_time_limit=settings.farm_soft_time_limit,
         task_time_limit=settings.farm_time_limit,

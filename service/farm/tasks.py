@@ -101,7 +101,13 @@ def stop_process() -> None:
 
 def register(app: Celery) -> None:
     # The result holds the segment's bytes: the log line of a finished task shows its start only.
-    @app.task(name=SEGMENT_TASK, bind=True, max_retries=SEGMENT_RETRIES, resultrepr_maxsize=200)
+    @app.task(
+        name=SEGMENT_TASK,
+        bind=True,
+        max_retries=SEGMENT_RETRIES,
+        default_retry_delay=1,
+        resultrepr_maxsize=200,
+    )
     def render_segment_task(self: Task[Any, Any], key: str, index: int, render_id: str) -> SegmentDone:
         return _render_segment(self, key, index)
 
@@ -130,7 +136,7 @@ def _render_segment(task: Task[Any, Any], key: str, index: int) -> SegmentDone:
                 render_segment(page.html, page.options, index, out, pool=proc.pool), f"segment {index}"
             )
         except PageCrashed as exc:
-            raise task.retry(exc=SegmentFailed(str(exc)), countdown=1) from None
+            raise task.retry(exc=SegmentFailed(str(exc))) from None
         except RenderError as exc:
             raise SegmentFailed(str(exc)) from None
         encoded = out.read_bytes()
