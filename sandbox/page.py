@@ -267,11 +267,14 @@ class PageSession:
         """Await `aw`, but fail at once if the page crashes meanwhile."""
         assert self.state.crashed is not None
         task = asyncio.ensure_future(aw)
-        done, _ = await asyncio.wait({task, self.state.crashed}, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            done, _ = await asyncio.wait({task, self.state.crashed}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:  # e.g. another worker of the render failed first
+            _drop(task)
+            raise
         if task in done:
             return task.result()
-        task.cancel()
-        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # consumed: no "never retrieved"
+        _drop(task)
         self.browser.broken = True
         raise PageCrashed(self.state.crashed.result())
 
@@ -346,6 +349,12 @@ class PageSession:
                         "body": base64.b64encode(resp.body).decode(),
                     },
                 )
+
+
+def _drop(task: asyncio.Future[Any]) -> None:
+    """Cancel a task nobody will await, its outcome consumed: no "exception was never retrieved"."""
+    task.cancel()
+    task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
 
 def _exception_text(details: dict[str, Any]) -> str:
