@@ -15,6 +15,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from farm_hosts import ROOT, SEEKREEL, RedisServer, TreeWatch, Worker, descendants, wait_for
@@ -132,39 +133,79 @@ def finish(proc: subprocess.Popen[str], timeout: float = 120) -> tuple[int, str]
     return proc.returncode, err
 
 
-def embedded(page: Path, out: Path) -> TreeWatch:
-    """The reference: the same command with no broker configured (browsers in its own tree)."""
-    proc = start_render(page, out, base_env())
+def finishes_with(proc: subprocess.Popen[str], out: Path, reference: bytes) -> str:
+    """The render ends well with the reference's bytes; returns its stderr."""
+    code, err = finish(proc, timeout=150)
+    assert code == 0, err
+    assert out.read_bytes() == reference
+    return err
+
+
+class Reference(NamedTuple):
+    page: Path
+    video: bytes
+    """What `seekreel render` makes of the page with no broker configured."""
+    programs: set[str]
+    """The programs that ran under that render."""
+
+
+def rendered_here(root: Path, html: str) -> Reference:
+    page = make_page_dir(root) / "page.html"
+    page.write_text(html)
+    proc = start_render(page, root / "out/local.mp4", base_env())
     watch = TreeWatch(proc)
     code, err = finish(proc)
     assert code == 0, err
-    return watch
+    return Reference(page, (root / "out/local.mp4").read_bytes(), watch.programs())
 
 
-def test_the_farm_writes_the_embedded_renderers_bytes(farm: Farm, page_dir: Path, tmp_path: Path) -> None:
-    page = page_dir / "page.html"
-    page.write_text(PAGE)
-    local = embedded(page, tmp_path / "out/local.mp4")
-    assert any("chromium" in p for p in local.programs()), (
-        "the process watch sees an embedded render's browser"
-    )
+@pytest.fixture(scope="module")
+def noisy(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    return rendered_here(tmp_path_factory.mktemp("noisy"), PAGE)
 
+
+@pytest.fixture(scope="module")
+def slow(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    return rendered_here(tmp_path_factory.mktemp("slow"), SLOW)
+
+
+def test_the_farm_writes_the_embedded_renderers_bytes(farm: Farm, noisy: Reference, tmp_path: Path) -> None:
+    assert any("chromium" in p for p in noisy.programs), "the process watch sees an embedded render's browser"
     workers = farm.ensure_workers(2)
     marks = [len(w.log()) for w in workers]
-    proc = start_render(page, tmp_path / "out/farm.mp4", farm.env)
+    proc = start_render(noisy.page, tmp_path / "farm.mp4", farm.env)
     watch = TreeWatch(proc)
-    code, err = finish(proc)
-    assert code == 0, err
-    assert (tmp_path / "out/farm.mp4").read_bytes() == (tmp_path / "out/local.mp4").read_bytes()
+    finishes_with(proc, tmp_path / "farm.mp4", noisy.video)
     assert not any("chromium" in p for p in watch.programs()), (
         f"a browser ran under the coordinator: {watch.programs()}"
     )
     rendered = [w.segments(mark) for w, mark in zip(workers, marks, strict=True)]
     assert sorted(i for r in rendered for i in r) == [0, 1, 2], rendered
     assert all(rendered), f"both workers rendered segments: {rendered}"
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["farm.mp4", "local.mp4"], (
-        "no work files left"
-    )
+    assert [p.name for p in tmp_path.iterdir()] == ["farm.mp4"], "no work files left"
+
+
+def test_with_a_segment_store_segments_travel_through_the_shared_folder(
+    noisy: Reference, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    redis = RedisServer(tmp_path)  # a farm of its own: one worker, configured with the store
+    redis.start()
+    env = {**base_env(), "SEEKREEL_BROKER_URL": redis.url, "SEEKREEL_SEGMENT_STORE": str(store)}
+    worker = Worker("s1", tmp_path, env)
+    try:
+        worker.start()
+        worker.wait_ready()
+        finishes_with(
+            start_render(noisy.page, tmp_path / "farm.mp4", env), tmp_path / "farm.mp4", noisy.video
+        )
+    finally:
+        worker.stop()
+        redis.stop()
+    assert worker.segments() == [0, 1, 2]
+    assert worker.log().count("'stored': 'segments/segment-") == 3, "results name the stored files"
+    left = sorted(str(p.relative_to(store)) for p in store.rglob("*") if p.is_file())
+    assert len(left) == 1 and left[0].startswith("bundles/"), f"the joined segments are deleted: {left}"
 
 
 def test_a_page_error_reads_as_it_does_embedded(farm: Farm, page_dir: Path, tmp_path: Path) -> None:
@@ -177,17 +218,6 @@ def test_a_page_error_reads_as_it_does_embedded(farm: Farm, page_dir: Path, tmp_
     assert farm_err == here_err and "the chart data is missing" in farm_err
     assert len(farm_err.strip().splitlines()) == 1
     assert not list((tmp_path / "out").iterdir()), "no output, no work files"
-
-
-@pytest.fixture(scope="module")
-def slow_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
-    """SLOW beside its file, and the bytes the embedded renderer makes of it."""
-    folder = tmp_path_factory.mktemp("slow")
-    make_page_dir(folder)
-    page = folder / "page" / "page.html"
-    page.write_text(SLOW)
-    embedded(page, folder / "out/local.mp4")
-    return page, (folder / "out/local.mp4").read_bytes()
 
 
 def slow_render_under_way(
@@ -209,10 +239,9 @@ def runs_a_browser(pid: int) -> bool:
 
 
 def test_a_worker_killed_mid_segment_costs_a_redelivery_not_the_render(
-    farm: Farm, slow_page: tuple[Path, bytes], tmp_path: Path
+    farm: Farm, slow: Reference, tmp_path: Path
 ) -> None:
-    page, reference = slow_page
-    proc, victim, marks = slow_render_under_way(farm, page, tmp_path / "farm.mp4")
+    proc, victim, marks = slow_render_under_way(farm, slow.page, tmp_path / "farm.mp4")
     assert victim.proc is not None
     pid = victim.proc.pid
     wait_for(lambda: runs_a_browser(pid), "its browser to start")
@@ -220,9 +249,7 @@ def test_a_worker_killed_mid_segment_costs_a_redelivery_not_the_render(
     os.kill(pid, signal.SIGKILL)  # the host dies: no ack, no reject, no cleanup of its own
     victim.proc.wait()
 
-    code, err = finish(proc)
-    assert code == 0, err
-    assert (tmp_path / "farm.mp4").read_bytes() == reference
+    finishes_with(proc, tmp_path / "farm.mp4", slow.video)
     [survivor] = [w for w in farm.workers if w is not victim]
     assert victim.segments(marks[victim.name]) == [], "the kill landed before the segment finished"
     assert sorted(survivor.segments(marks[survivor.name])) == [0, 1, 2], "the survivor rendered all three"
@@ -231,10 +258,9 @@ def test_a_worker_killed_mid_segment_costs_a_redelivery_not_the_render(
 
 
 def test_a_worker_process_killed_mid_segment_is_retried_at_once(
-    farm: Farm, slow_page: tuple[Path, bytes], tmp_path: Path
+    farm: Farm, slow: Reference, tmp_path: Path
 ) -> None:
-    page, reference = slow_page
-    proc, busy, marks = slow_render_under_way(farm, page, tmp_path / "farm.mp4")
+    proc, busy, marks = slow_render_under_way(farm, slow.page, tmp_path / "farm.mp4")
     assert busy.proc is not None
     main = busy.proc.pid
     pool_process = wait_for(
@@ -245,9 +271,7 @@ def test_a_worker_process_killed_mid_segment_is_retried_at_once(
     )
     os.kill(pool_process, signal.SIGKILL)  # out of memory, say: the worker itself lives on
 
-    code, err = finish(proc)
-    assert code == 0, err
-    assert (tmp_path / "farm.mp4").read_bytes() == reference
+    finishes_with(proc, tmp_path / "farm.mp4", slow.video)
     assert busy.alive and "WorkerLostError" in busy.log(marks[busy.name])
     rendered = sorted(i for w in farm.workers for i in w.segments(marks[w.name]))
     assert rendered == [0, 1, 2], "the lost segment was rendered once more, the others once"
@@ -271,20 +295,17 @@ def test_a_segment_past_the_soft_time_limit_fails_the_render_and_loses_its_brows
 
 
 def test_a_redis_restart_mid_render_never_leaves_it_hanging(
-    farm: Farm, slow_page: tuple[Path, bytes], tmp_path: Path
+    farm: Farm, slow: Reference, tmp_path: Path
 ) -> None:
-    page, reference = slow_page
-    proc, _, _ = slow_render_under_way(farm, page, tmp_path / "farm.mp4")
+    proc, _, _ = slow_render_under_way(farm, slow.page, tmp_path / "farm.mp4")
     farm.redis.stop()  # every queued task and stored result is lost with it
     time.sleep(1)
     farm.redis.start()
 
-    code, err = finish(proc, timeout=150)
     # Failing with a clear line would be allowed; hanging is not. With the coordinator sending
     # the lost segments again, the render is expected to finish.
-    assert code == 0, err
+    err = finishes_with(proc, tmp_path / "farm.mp4", slow.video)
     assert "warning: Redis restarted: sending the" in err
-    assert (tmp_path / "farm.mp4").read_bytes() == reference
 
 
 def test_with_no_worker_alive_a_render_fails_after_the_wait_with_one_line(

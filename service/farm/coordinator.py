@@ -83,7 +83,9 @@ async def render_on_farm(
     out = Path(out)
     if not out.parent.is_dir():
         raise RenderError(f"output folder {out.parent} does not exist")
-    bundle = pack(html, options, leave_out=out, max_assets_bytes=settings.farm_max_assets_bytes)
+    bundle = await asyncio.to_thread(
+        pack, html, options, leave_out=out, max_assets_bytes=settings.farm_max_assets_bytes
+    )
     render = _FarmRender(settings, app or farm_app(settings), plan, bundle)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -130,13 +132,13 @@ class _FarmRender:
     async def collect(
         self, work: Path, progress: Progress | None, cancel: asyncio.Event | None
     ) -> list[Path]:
-        """The segment files, in order, once every segment is done."""
+        """The segment files in `work`, in order, once every segment is done."""
         total = len(self.ids)
         while self.pending:
             if cancel is not None and cancel.is_set():
                 raise RenderCancelled("the render was cancelled")
             try:
-                finished = await _bounded(self._poll)
+                finished = await _bounded(functools.partial(self._poll, work))
                 await self._check_health()
                 self.last_contact = time.monotonic()
             except BROKER_TROUBLE as exc:
@@ -153,12 +155,7 @@ class _FarmRender:
                     progress(len(self.done), total)
             if self.pending:
                 await asyncio.sleep(POLL_SECONDS)
-        parts = []
-        for index in range(total):
-            part = work / f"seg{index:05d}.mp4"
-            part.write_bytes(await _bounded(functools.partial(self._segment_bytes, index)))
-            parts.append(part)
-        return parts
+        return [_part(work, index) for index in range(total)]
 
     async def clean_up(self) -> None:
         """Unfinished segments revoked (a running one's worker process is terminated, its browser
@@ -192,8 +189,8 @@ class _FarmRender:
                 queue=RENDER_QUEUE,
             )
 
-    def _poll(self) -> list[SegmentDone]:
-        """The segments finished since the last poll; raises for one that failed."""
+    def _poll(self, work: Path) -> list[SegmentDone]:
+        """The segments finished since the last poll, written into `work`; raises for one that failed."""
         order = sorted(self.pending)
         keys = [self.backend.get_key_for_task(self.ids[i]) for i in order]
         finished = []
@@ -202,8 +199,11 @@ class _FarmRender:
                 continue
             meta = self.backend.decode_result(raw)
             if meta["status"] == states.SUCCESS:
+                done = cast(SegmentDone, meta["result"])
+                _part(work, index).write_bytes(self._segment_bytes(done))
+                done["data"] = None  # on disk now: a long render's segments need not fit in memory
                 self.pending.discard(index)
-                finished.append(cast(SegmentDone, meta["result"]))
+                finished.append(done)
             elif meta["status"] == states.FAILURE:
                 raise RenderError(self._failure(index, meta["result"]))
             elif meta["status"] == states.REVOKED:
@@ -239,15 +239,14 @@ class _FarmRender:
                 f"broker {shown_url(self.settings)}): start one with `seekreel worker`"
             )
 
-    def _segment_bytes(self, index: int) -> bytes:
-        done = self.done[index]
+    def _segment_bytes(self, done: SegmentDone) -> bytes:
         if done["data"] is not None:
             return done["data"]
         assert done["stored"] is not None
         data = self.shelf.get(done["stored"])
         if data is None:
             raise FarmError(
-                f"segment {index} is missing from the segment store {self.settings.segment_store}"
+                f"segment {done['index']} is missing from the segment store {self.settings.segment_store}"
             )
         return data
 
@@ -258,6 +257,10 @@ class _FarmRender:
             self.app.control.revoke(unfinished, terminate=True, signal="SIGTERM")
         self.client.delete(*(self.backend.get_key_for_task(t) for t in self.ids))
         self.shelf.discard([d["stored"] for d in self.done.values() if d["stored"] is not None])
+
+
+def _part(work: Path, index: int) -> Path:
+    return work / f"seg{index:05d}.mp4"
 
 
 async def _bounded(call: Callable[[], T]) -> T:

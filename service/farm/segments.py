@@ -15,10 +15,10 @@ class SegmentDone(TypedDict):
     seconds: float
     browser: str
     isolated: bool
-    data: bytes | None
-    """The encoded segment, when results travel through Redis."""
     stored: str | None
     """Its name in the segment store, when one is configured."""
+    data: bytes | None
+    """The encoded segment, when results travel through Redis (last: logs show a result's start)."""
 
 
 class SegmentFailed(Exception):

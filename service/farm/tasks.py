@@ -149,8 +149,8 @@ def _render_segment(task: Task[Any, Any], key: str, index: int) -> SegmentDone:
         seconds=round(seconds, 3),
         browser=proc.pool.kind.label,
         isolated=isolated,
-        data=None,
         stored=None,
+        data=None,
     )
     if proc.settings.segment_store is None:
         done["data"] = encoded
