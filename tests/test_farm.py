@@ -277,6 +277,26 @@ def test_a_worker_process_killed_mid_segment_is_retried_at_once(
     assert rendered == [0, 1, 2], "the lost segment was rendered once more, the others once"
 
 
+def test_ctrl_c_revokes_the_renders_segments(farm: Farm, slow: Reference, tmp_path: Path) -> None:
+    proc, busy, marks = slow_render_under_way(farm, slow.page, tmp_path / "farm.mp4")
+    assert busy.proc is not None
+    pid = busy.proc.pid
+    wait_for(lambda: runs_a_browser(pid), "its browser to start")
+    proc.send_signal(signal.SIGINT)
+    code, err = finish(proc)
+    assert (code, err) == (130, "error: interrupted\n")
+    assert list(tmp_path.iterdir()) == [], "no output"
+
+    # Running segments: their processes terminated (browsers with them); queued ones: dropped.
+    def revoked() -> int:
+        logs = [w.log(marks[w.name]) for w in farm.workers]
+        return sum(log.count("Terminating segment-") + log.count("Discarding revoked task") for log in logs)
+
+    wait_for(lambda: revoked() == 3, "all three segments to be revoked", 30)
+    wait_for(lambda: not runs_a_browser(pid), "its browser to go", 15)
+    assert all(w.segments(marks[w.name]) == [] for w in farm.workers), "no segment of it was finished"
+
+
 def test_a_segment_past_the_soft_time_limit_fails_the_render_and_loses_its_browser(
     farm: Farm, page_dir: Path, tmp_path: Path
 ) -> None:

@@ -25,7 +25,7 @@ from sandbox import (
 
 from ..files import write_atomically
 from ..settings import Settings, get_settings
-from .app import WarningLines, app, fail
+from .app import WarningLines, app, fail, run_work
 from .inputs import read_composition, read_variables
 from .progress import FrameCallback, frame_progress
 
@@ -82,7 +82,7 @@ def render(
     unit = "segments" if on_farm else "frames"
     with frame_progress(enabled=not quiet, label=f"rendering {page.name}", unit=unit) as on_progress:
         try:
-            result = asyncio.run(
+            result = run_work(
                 farm_render(html, out, options, settings, on_progress)
                 if on_farm
                 else render_to_file(html, out, options, progress=on_progress)
