@@ -109,6 +109,8 @@ def register(app: Celery) -> None:
         resultrepr_maxsize=200,
     )
     def render_segment_task(self: Task[Any, Any], key: str, index: int, render_id: str) -> SegmentDone:
+        """Segment `index` of the page bundled as `key`. `render_id` is in the task id already;
+        it is an argument too so that monitoring (Flower, `celery inspect`) shows it."""
         return _render_segment(self, key, index)
 
 
