@@ -13,10 +13,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEKREEL = str(Path(sys.executable).with_name("seekreel"))
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -25,7 +28,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for(check, what: str, timeout: float = 60.0, every: float = 0.05):  # type: ignore[no-untyped-def]
+def wait_for(check: Callable[[], T], what: str, timeout: float = 60.0, every: float = 0.05) -> T:
     """Poll `check()` until it returns something truthy; fail the test after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
