@@ -4,6 +4,9 @@ from sandbox import BrowserPool, RenderOptions, render_to_file
 async with BrowserPool(2) as pool:
     await render_to_file(html, Path("out.mp4"), RenderOptions(resolution="720p"), pool=pool)
 
+A render can also be taken apart — `plan_render` (no browser), `render_segment` for each
+of the plan's segments (anywhere), `join_segments` — into the same bytes.
+
 This module is the renderer's only door: everything a caller may use is named here, and
 the submodules behind it may change.
 """
@@ -32,7 +35,7 @@ from .composition import (
     variable_text,
 )
 from .doctor import Check, run_checks
-from .encode import encode_segments, ffmpeg_exe
+from .encode import encode_segments, ffmpeg_exe, join_segments
 from .errors import (
     BrowserUnavailable,
     CompositionError,
@@ -45,15 +48,19 @@ from .errors import (
     SeekTimeout,
 )
 from .fonts import FAMILIES, TEXT_FAMILIES, FontFamily
+from .isolation import asset_files
 from .page import PageErrorInfo, TimerCall
 from .pool import BrowserPool
 from .render import (
     ProbeResult,
     RenderCancelled,
+    RenderPlan,
     RenderResult,
     capture_frame,
     capture_frames,
+    plan_render,
     probe_page,
+    render_segment,
     render_to_file,
 )
 from .render_options import (
@@ -99,10 +106,12 @@ __all__ = [
     "RenderCancelled",
     "RenderError",
     "RenderOptions",
+    "RenderPlan",
     "RenderResult",
     "RenderTimeout",
     "SeekTimeout",
     "TimerCall",
+    "asset_files",
     "attribute_number",
     "capture_frame",
     "capture_frames",
@@ -113,10 +122,13 @@ __all__ = [
     "find_browser",
     "is_aspect",
     "is_placeholder_name",
+    "join_segments",
     "output_size",
     "parse_composition",
     "placeholders",
+    "plan_render",
     "probe_page",
+    "render_segment",
     "render_to_file",
     "root_attributes",
     "run_checks",

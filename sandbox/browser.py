@@ -183,14 +183,21 @@ class Browser:
     def alive(self) -> bool:
         return not self.broken and self.proc.returncode is None and not self.conn.closed
 
+    def kill(self) -> None:
+        """SIGKILL the browser's process group (it and every process it started) and remove its
+        profile; no waiting."""
+        self.broken = True
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        shutil.rmtree(self._profile, ignore_errors=True)
+
     async def close(self) -> None:
         """Stop the browser and every process it started; safe to call twice."""
         self.broken = True
         if self.proc.returncode is None and not self.conn.closed:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.conn.send("Browser.close"), 2)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.kill()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.proc.wait(), 10)
         await self.conn.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -143,28 +144,31 @@ class SegmentEncoder:
         raise EncodeError(f"{what}: {detail[-1] if detail else 'no message'}")
 
 
-async def join_segments(segments: list[Path], out: Path) -> None:
-    """Concatenate segment files by stream copy into `out` (MP4, +faststart, no timestamps of now)."""
-    listing = out.with_name(out.name + ".segments.txt")
+async def join_segments(segments: Sequence[Path], out: Path) -> None:
+    """Concatenate segment files, in order, by stream copy into `out` (MP4, +faststart, no
+    timestamps of now). Written atomically: on any failure `out` is left as it was."""
+    partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.joining")
+    listing = partial.with_name(partial.name + ".segments.txt")
     listing.write_text("".join(f"file '{_quote(s)}'\n" for s in segments))
     cmd = [
         ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
         "-f", "concat", "-safe", "0", "-i", str(listing),
         "-c", "copy", "-movflags", "+faststart",
         "-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1",
-        "-f", "mp4", str(out),
+        "-f", "mp4", str(partial),
     ]  # fmt: skip
     try:
         proc = await asyncio.create_subprocess_exec(
             *cmd, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
         )
         _, err = await proc.communicate()
+        if proc.returncode != 0:
+            lines = err.decode(errors="replace").strip().splitlines()
+            raise EncodeError(f"joining segments failed: {lines[-1] if lines else proc.returncode}")
+        os.replace(partial, out)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(listing)
-    if proc.returncode != 0:
-        lines = err.decode(errors="replace").strip().splitlines()
-        raise EncodeError(f"joining segments failed: {lines[-1] if lines else proc.returncode}")
+        listing.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
 
 
 async def encode_segments(

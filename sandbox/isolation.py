@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import mimetypes
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -117,13 +118,34 @@ class RequestPolicy:
     def _asset_path(self, url_path: str) -> Path | None:
         """The file a URL path names inside the assets folder; None for anything outside it."""
         assert self._assets is not None
-        rel = PurePosixPath(unquote(url_path).lstrip("/"))
-        if not rel.parts or any(p in ("..", "") for p in rel.parts) or "\\" in str(rel):
-            return None
-        candidate = (self._assets / rel).resolve()
-        if not candidate.is_relative_to(self._assets) or not candidate.is_file():
-            return None
-        return candidate
+        return servable_file(self._assets, PurePosixPath(unquote(url_path).lstrip("/")))
+
+
+def servable_file(assets: Path, rel: PurePosixPath) -> Path | None:
+    """The file `rel` names inside the (resolved) assets folder, or None when a page may not have
+    it: outside the folder (`..`, a link leading out) or hidden (a name starting with a dot,
+    such as `.env` or `.git/` — and the renderer's own work files)."""
+    if not rel.parts or any(p == "" or p.startswith(".") for p in rel.parts) or "\\" in str(rel):
+        return None
+    candidate = (assets / rel).resolve()
+    if not candidate.is_relative_to(assets) or not candidate.is_file():
+        return None
+    return candidate
+
+
+def asset_files(assets_dir: Path) -> dict[PurePosixPath, Path]:
+    """Every file a page may load from `assets_dir` (by its URL path): what a render elsewhere
+    needs to serve the same page. Links to folders are not followed."""
+    assets = assets_dir.resolve()
+    found: dict[PurePosixPath, Path] = {}
+    for folder, dirs, names in os.walk(assets):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = PurePosixPath(Path(folder).relative_to(assets).as_posix())
+        for name in sorted(names):
+            rel = base / name
+            if (path := servable_file(assets, rel)) is not None:
+                found[rel] = path
+    return found
 
 
 @functools.cache

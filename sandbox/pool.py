@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import AsyncIterator
 
 from .browser import Browser, BrowserKind, find_browser
@@ -27,6 +28,7 @@ class BrowserPool:
         self._closed = False
         self._cond: asyncio.Condition | None = None
         self._closing: set[asyncio.Future[None]] = set()
+        self._launched: weakref.WeakSet[Browser] = weakref.WeakSet()
 
     @property
     def kind(self) -> BrowserKind:
@@ -69,12 +71,14 @@ class BrowserPool:
         if evict is not None:
             await evict.close()
         try:
-            return await Browser.launch(scale=scale, kind=self.kind, isolate_network=self.isolate_network)
+            browser = await Browser.launch(scale=scale, kind=self.kind, isolate_network=self.isolate_network)
         except BaseException:
             async with cond:
                 self._count -= 1
                 cond.notify()
             raise
+        self._launched.add(browser)
+        return browser
 
     async def _release(self, b: Browser) -> None:
         cond = self._condition()
@@ -96,6 +100,13 @@ class BrowserPool:
         if self._cond is not None:
             async with self._cond:
                 self._cond.notify_all()
+
+    def kill(self) -> None:
+        """SIGKILL every browser of the pool, and all it started, at once: for a process that must
+        drop its work now and cannot wait for a clean close (a time limit, a terminate signal).
+        The browsers count as crashed: the pool replaces them on the next acquire."""
+        for b in list(self._launched):
+            b.kill()
 
     async def __aenter__(self) -> BrowserPool:
         return self

@@ -12,13 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import os
 import shutil
 import tempfile
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .composition import Composition, parse_composition
 from .encode import IMAGE_CODECS, PRESETS, SegmentEncoder, join_segments, resize_png
@@ -33,17 +32,6 @@ Progress = Callable[[int, int], None]
 
 class RenderCancelled(RenderError):
     """The caller cancelled the render."""
-
-
-@dataclass(frozen=True)
-class Segment:
-    index: int
-    start: int
-    end: int  # exclusive
-
-    @property
-    def frames(self) -> int:
-        return self.end - self.start
 
 
 @dataclass(frozen=True)
@@ -71,9 +59,9 @@ class ProbeResult:
     """The page's own setTimeout/setInterval/requestAnimationFrame calls (unread after a stuck seek)."""
 
 
-def plan_segments(frame_count: int, fps: float, seconds: float = SEGMENT_SECONDS) -> list[Segment]:
+def plan_segments(frame_count: int, fps: float, seconds: float = SEGMENT_SECONDS) -> list[range]:
     size = max(1, round(fps * seconds))
-    return [Segment(i, s, min(s + size, frame_count)) for i, s in enumerate(range(0, frame_count, size))]
+    return [range(s, min(s + size, frame_count)) for s in range(0, frame_count, size)]
 
 
 def prepare(html: str, options: RenderOptions) -> tuple[Composition, int, int, float]:
@@ -83,6 +71,28 @@ def prepare(html: str, options: RenderOptions) -> tuple[Composition, int, int, f
     )
     w, h, scale = output_size((comp.width, comp.height), options.resolution)
     return comp, w, h, capture_scale(scale)
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    """What a render will make, worked out without a browser: the parsed composition, the
+    output size and the fixed segments. The same plan on any machine — which is what lets
+    segments be rendered apart (`render_segment`) and joined (`join_segments`) into the
+    bytes `render_to_file` writes."""
+
+    composition: Composition
+    width: int
+    height: int
+    scale: float
+    """The device scale factor frames are captured at."""
+    segments: tuple[range, ...]
+    """Frame indices of each segment, in order."""
+
+
+def plan_render(html: str, options: RenderOptions | None = None) -> RenderPlan:
+    """The plan of a render; raises CompositionError for a composition that cannot be rendered."""
+    comp, width, height, scale = prepare(html, options or RenderOptions())
+    return RenderPlan(comp, width, height, scale, tuple(plan_segments(comp.frame_count, comp.fps)))
 
 
 async def render_to_file(
@@ -96,12 +106,12 @@ async def render_to_file(
 ) -> RenderResult:
     """Render `html` to an MP4 at `out`, written atomically: on any failure no file is left."""
     options = options or RenderOptions()
-    comp, width, height, scale = prepare(html, options)
+    plan = plan_render(html, options)
+    comp = plan.composition
     out = Path(out)
     if not out.parent.is_dir():
         raise RenderError(f"output folder {out.parent} does not exist")
-    segments = plan_segments(comp.frame_count, comp.fps)
-    workers = max(1, min(options.workers or default_workers(), len(segments)))
+    workers = max(1, min(options.workers or default_workers(), len(plan.segments)))
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     files: dict[int, Path] = {}
     done = 0
@@ -112,21 +122,19 @@ async def render_to_file(
         if progress:
             progress(done, comp.frame_count)
 
-    async def encode(page: PageSession, queue: list[Segment]) -> None:
+    async def encode(page: PageSession, queue: list[int]) -> None:
         # ffmpeg finishes a segment while the browser captures the next one; at most one
         # segment per worker is finishing, so processes and memory stay bounded.
         finishing: asyncio.Task[Path] | None = None
         try:
             while queue:
-                seg = queue.pop(0)
-                path = work / f"seg{seg.index:05d}.mp4"
-                enc = await _encode_segment(
-                    page, comp, seg, path, (width, height), options, frame_done, cancel
-                )
+                index = queue.pop(0)
+                path = work / f"seg{index:05d}.mp4"
+                enc = await _encode_segment(page, plan, index, path, options, frame_done, cancel)
                 if finishing is not None:
                     await finishing
                 finishing = asyncio.create_task(_finish(enc))
-                files[seg.index] = path
+                files[index] = path
             if finishing is not None:
                 await finishing
         except BaseException:
@@ -135,23 +143,51 @@ async def render_to_file(
                 await asyncio.gather(finishing, return_exceptions=True)
             raise
 
-    async with pool_or_temporary(pool, workers) as p:
-        try:
-            async with asyncio.timeout(options.render_timeout):
-                isolated = await _each_page(p, workers, scale, comp, segments, encode)
-                partial = work / "joined.mp4"
-                await join_segments([files[s.index] for s in segments], partial)
-            os.replace(partial, out)
-        except TimeoutError:
-            raise RenderTimeout(
-                f"the render took longer than {options.render_timeout:g} s and was stopped"
-            ) from None
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    try:
+        async with pool_or_temporary(pool, workers) as p, _time_limit(options):
+            isolated = await _each_page(p, workers, plan, encode)
+            await join_segments([files[i] for i in range(len(plan.segments))], out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return RenderResult(
-        out, comp.frame_count, width, height, comp.fps, comp.duration, len(segments), workers,
-        p.kind.label, isolated,
+        out, comp.frame_count, plan.width, plan.height, comp.fps, comp.duration, len(plan.segments),
+        workers, p.kind.label, isolated,
     )  # fmt: skip
+
+
+async def render_segment(
+    html: str,
+    options: RenderOptions,
+    index: int,
+    out: Path,
+    *,
+    pool: BrowserPool | None = None,
+    cancel: asyncio.Event | None = None,
+) -> bool:
+    """Segment `index` of the render of `html`, encoded alone into `out` exactly as
+    `render_to_file` encodes it (fresh page, same frames, same encoder), so that segments
+    rendered anywhere join into the same bytes. On failure no file is left. Returns whether
+    the browser's network was isolated."""
+    plan = plan_render(html, options)
+    if not 0 <= index < len(plan.segments):
+        raise RenderError(f"segment {index} does not exist (the render has {len(plan.segments)})")
+
+    async def encode(page: PageSession, queue: list[int]) -> None:
+        await _finish(await _encode_segment(page, plan, queue.pop(), out, options, lambda: None, cancel))
+
+    async with pool_or_temporary(pool, 1) as p, _time_limit(options):
+        return await _each_page(p, 1, plan, encode, [index])
+
+
+@contextlib.asynccontextmanager
+async def _time_limit(options: RenderOptions) -> AsyncIterator[None]:
+    try:
+        async with asyncio.timeout(options.render_timeout):
+            yield
+    except TimeoutError:
+        raise RenderTimeout(
+            f"the render took longer than {options.render_timeout:g} s and was stopped"
+        ) from None
 
 
 async def capture_frames(
@@ -173,15 +209,14 @@ async def capture_frames(
     """
     options = options or RenderOptions()
     preset = PRESETS[options.quality]
-    comp, _, _, scale = prepare(html, options)
-    segments = plan_segments(comp.frame_count, comp.fps)
-    workers = max(1, min(options.workers or default_workers(), len(segments)))
+    plan = plan_render(html, options)
+    workers = max(1, min(options.workers or default_workers(), len(plan.segments)))
 
-    async def capture(page: PageSession, queue: list[Segment]) -> None:
+    async def capture(page: PageSession, queue: list[int]) -> None:
         while queue:
-            seg = queue.pop(0)
+            seg = plan.segments[queue.pop(0)]
             fmt = image_format or preset.frame_format
-            frames = _segment_frames(page, comp, seg, options, fmt, preset.jpeg_quality, None)
+            frames = _segment_frames(page, plan.composition, seg, options, fmt, preset.jpeg_quality, None)
             async with contextlib.aclosing(frames):
                 index = seg.start
                 async for image in frames:
@@ -189,27 +224,28 @@ async def capture_frames(
                     index += 1
 
     async with pool_or_temporary(pool, workers) as p:
-        await _each_page(p, workers, scale, comp, segments, capture)
-    return [range(s.start, s.end) for s in segments]
+        await _each_page(p, workers, plan, capture)
+    return list(plan.segments)
 
 
 async def _each_page(
     pool: BrowserPool,
     workers: int,
-    scale: float,
-    comp: Composition,
-    segments: list[Segment],
-    run: Callable[[PageSession, list[Segment]], Awaitable[None]],
+    plan: RenderPlan,
+    run: Callable[[PageSession, list[int]], Awaitable[None]],
+    indices: list[int] | None = None,
 ) -> bool:
-    """`workers` pages, each running `run` over the shared queue of segments; True if all were isolated."""
-    queue = list(segments)
+    """`workers` pages, each running `run` over the shared queue of segment indices (all of
+    the plan's unless `indices`); True if every browser's network was isolated."""
+    queue = list(range(len(plan.segments)) if indices is None else indices)
+    comp = plan.composition
     isolated: list[bool] = []
 
     async def worker() -> None:
         if not queue:
             return
         async with (
-            pool.browser(scale) as browser,
+            pool.browser(plan.scale) as browser,
             PageSession.open(browser, comp.width, comp.height, comp.fps) as page,
         ):
             isolated.append(browser.isolated_network)
@@ -222,7 +258,7 @@ async def _each_page(
 async def _segment_frames(
     page: PageSession,
     comp: Composition,
-    seg: Segment,
+    seg: range,
     options: RenderOptions,
     image_format: str,
     jpeg_quality: int,
@@ -233,7 +269,7 @@ async def _segment_frames(
     await _load(page, comp, options)
     page.raise_if_errors()
     previous: bytes | None = None
-    for i in range(seg.start, seg.end):
+    for i in seg:
         if cancel is not None and cancel.is_set():
             raise RenderCancelled("the render was cancelled")
         await page.seek(comp.time_of(i), options.seek_timeout)
@@ -247,25 +283,27 @@ async def _segment_frames(
 
 async def _encode_segment(
     page: PageSession,
-    comp: Composition,
-    seg: Segment,
+    plan: RenderPlan,
+    index: int,
     path: Path,
-    size: tuple[int, int],
     options: RenderOptions,
     frame_done: Callable[[], None],
     cancel: asyncio.Event | None,
 ) -> SegmentEncoder:
     """Capture a segment's frames into a running encoder; the caller finishes it."""
     preset = PRESETS[options.quality]
+    seg = plan.segments[index]
     enc = await SegmentEncoder.start(
         path,
-        fps=comp.fps,
-        frames=seg.frames,
+        fps=plan.composition.fps,
+        frames=len(seg),
         quality=options.quality,
         image_codec=IMAGE_CODECS[preset.frame_format],
-        size=size,
+        size=(plan.width, plan.height),
     )
-    frames = _segment_frames(page, comp, seg, options, preset.frame_format, preset.jpeg_quality, cancel)
+    frames = _segment_frames(
+        page, plan.composition, seg, options, preset.frame_format, preset.jpeg_quality, cancel
+    )
     try:
         async with contextlib.aclosing(frames):
             async for image in frames:
@@ -285,7 +323,7 @@ async def _finish(enc: SegmentEncoder) -> Path:
         raise
 
 
-async def _run_all(coros: list) -> None:  # type: ignore[type-arg]
+async def _run_all(coros: list[Coroutine[Any, Any, None]]) -> None:
     """Run workers together; the first failure cancels the rest and is raised as itself."""
     try:
         async with asyncio.TaskGroup() as tg:

@@ -66,9 +66,27 @@ class Settings(BaseSettings):
     default_duration: float = 6.0
     """Length a model is asked for when neither the request nor the prompt gives one."""
 
+    # Render farm (service/farm): on when the broker URL is set
+    broker_url: str | None = None
+    """Redis URL of the render farm (redis://host:6379/0); None → every render runs in this process."""
+    segment_store: Path | None = None
+    """A folder every farm host mounts: rendered segments and the pages' files go there instead of Redis."""
+    farm_wait: float = Field(default=60.0, gt=0)
+    """Seconds a farm render waits for a live worker before it fails."""
+    farm_soft_time_limit: float = Field(default=600.0, gt=0)
+    """Seconds one segment task may take; then its browser and ffmpeg are killed and it fails."""
+    farm_time_limit: float = Field(default=660.0, gt=0)
+    """Hard limit of a segment task (above the soft one): its worker process group is killed."""
+    farm_visibility_timeout: float = Field(default=3600.0, gt=0)
+    """Seconds before Redis hands an unacknowledged task (its worker died) to another worker."""
+    farm_max_tasks_per_child: int = Field(default=100, gt=0)
+    """Segments a worker process renders before it is replaced by a fresh one (bounds leaks)."""
+    farm_max_assets_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
+    """Largest total of the files beside a page that a farm render sends to its workers."""
+
     # Service
     data_dir: Path = Path.home() / ".local/share/seekreel"
-    """Where the service keeps its SQLite database and rendered videos."""
+    """Where the service keeps its SQLite database and rendered videos (and a farm worker its pages)."""
 
     # Slack bot (service/slack): enabled when the signing secret is set
     slack_signing_secret: str | None = Field(

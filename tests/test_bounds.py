@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import os
 from pathlib import Path
 
@@ -74,6 +76,30 @@ def test_uncaught_error_reports_its_time(tmp_path: Path, launched: list[int], ru
     assert info.value.time == pytest.approx(0.5)
     assert "missingFunction" in str(info.value) and "t=0.500s" in str(info.value)
     assert not out.exists() and alive_in_groups(launched) == []
+
+
+def test_a_worker_stopped_by_anothers_error_leaves_nothing_unretrieved(tmp_path: Path, run) -> None:
+    """Worker 2 is in the middle of a seek when worker 1's page throws: its pending browser
+    call is cancelled with it, and no "Task exception was never retrieved" reaches stderr."""
+    idle = "new Promise(r => requestIdleCallback(r, {timeout: %d}))"
+    html = comp(
+        "addEventListener('hf-seek', e => { const t = e.detail.time;"
+        f" if (t >= 1) e.detail.waitUntil({idle % 1000});"
+        f" else if (t === 0) e.detail.waitUntil({idle % 300});"
+        " else throw new Error('first worker fails'); });",
+        duration=2,
+    )
+    unretrieved: list[str] = []
+
+    async def render() -> None:
+        asyncio.get_running_loop().set_exception_handler(lambda _, ctx: unretrieved.append(ctx["message"]))
+        with pytest.raises(PageError, match="first worker fails"):
+            await render_to_file(html, tmp_path / "x.mp4", RenderOptions(workers=2))
+        gc.collect()
+        await asyncio.sleep(0.1)
+
+    run(render())
+    assert unretrieved == []
 
 
 def test_error_while_loading(run) -> None:

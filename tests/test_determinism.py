@@ -7,7 +7,7 @@ from pathlib import Path
 
 from media import video_info
 
-from sandbox import BrowserPool, RenderOptions, render_to_file
+from sandbox import BrowserPool, RenderOptions, join_segments, plan_render, render_segment, render_to_file
 
 # Random, Date, performance.now, crypto and a CSS animation all feed the picture.
 NOISY = """<!doctype html>
@@ -62,6 +62,31 @@ def test_identical_bytes_across_runs_and_worker_counts(tmp_path: Path, run) -> N
     assert len(set(digests.values())) == 1, digests
     info = video_info(outs[0])
     assert info["frames"] == 22  # 2.2 s at 10 fps: 3 segments (10 + 10 + 2 frames)
+
+
+def test_segments_rendered_apart_join_into_the_same_bytes(tmp_path: Path, run) -> None:
+    """What a render farm does: plan without a browser, render each segment on its own (here in
+    reverse order, each in a pool of its own, as different machines would), join."""
+    options = RenderOptions(workers=2)
+    plan = plan_render(NOISY, options)
+    assert [(len(s), s.start) for s in plan.segments] == [(10, 0), (10, 10), (2, 20)]
+    assert (plan.width, plan.height) == (320, 180)
+
+    async def apart() -> list[Path]:
+        parts = [tmp_path / f"part{i}.mp4" for i in range(len(plan.segments))]
+        for i in reversed(range(len(parts))):
+            async with BrowserPool(1) as pool:
+                assert isinstance(await render_segment(NOISY, options, i, parts[i], pool=pool), bool)
+        return parts
+
+    parts = run(apart())
+    run(join_segments(parts, tmp_path / "joined.mp4"))
+    run(render_to_file(NOISY, tmp_path / "whole.mp4", options))
+    assert digest(tmp_path / "joined.mp4") == digest(tmp_path / "whole.mp4")
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("part")) == [
+        "joined.mp4",
+        "whole.mp4",
+    ], "no work files left beside the outputs"
 
 
 def test_randomness_is_seeded_not_constant(run) -> None:

@@ -613,11 +613,12 @@ ASSETS_PAGE = """<!doctype html>
 <img style="left:64px" alt="" src="link.png">
 <img style="left:96px" alt="" src="linkdir/target.png">
 <img style="left:128px" alt="" src="..%2fsecret.png">
+<img style="left:144px;width:16px" alt="" src=".hidden/shown.png">
 <script>addEventListener("hf-seek", () => {});</script>
 </body>
 </html>
 """
-ESCAPES = ("/secret.png", "/link.png", "/linkdir/target.png", "/..%2fsecret.png")
+ESCAPES = ("/secret.png", "/link.png", "/linkdir/target.png", "/..%2fsecret.png", "/.hidden/shown.png")
 
 
 def test_assets_are_served_from_their_folder_only(tmp_path: Path) -> None:
@@ -626,6 +627,8 @@ def test_assets_are_served_from_their_folder_only(tmp_path: Path) -> None:
     assets.mkdir()
     outside.mkdir()
     solid_png(assets / "img.png", GREEN)
+    (assets / ".hidden").mkdir()  # dot-names (.env, .git/) are never served
+    solid_png(assets / ".hidden/shown.png", RED)
     solid_png(tmp_path / "secret.png", RED)
     solid_png(outside / "target.png", BLUE)
     (assets / "link.png").symlink_to(outside / "target.png")
@@ -640,8 +643,12 @@ def test_assets_are_served_from_their_folder_only(tmp_path: Path) -> None:
 
     png, refused = asyncio.run(run())
     assert near(pixel(png, 16, 45), GREEN), "the asset beside the page is not shown"
-    for x in (48, 80, 112, 144):
+    for x in (48, 80, 112, 136, 152):
         assert near(pixel(png, x, 45), GREY), f"something outside the assets folder was shown at x={x}"
     for escape in ESCAPES:
         assert any(url.endswith(escape) for url in refused), f"{escape} not refused: {refused}"
     assert not any(url.endswith("/img.png") for url in refused)
+    # What a render elsewhere must be sent to serve the same page: exactly what was served.
+    assert {str(rel): path for rel, path in sandbox.asset_files(assets).items()} == {
+        "img.png": (assets / "img.png").resolve()
+    }

@@ -8,6 +8,7 @@ from . import (
     render_cmds,  # noqa: F401  (registers render, frame, doctor)
     serve_cmd,  # noqa: F401  (registers serve)
     story_cmds,  # noqa: F401  (registers story, voices)
+    worker_cmd,  # noqa: F401  (registers worker)
 )
 from .app import app
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import warnings
-from typing import NoReturn
+from collections.abc import Coroutine
+from typing import Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err_console = Console(stderr=True, highlight=False)
+T = TypeVar("T")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -24,8 +28,26 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def run_work(work: Coroutine[Any, Any, T]) -> T:
+    """Run the async work; Ctrl-C stops it (browsers closed, no partial output) with one line, exit 130."""
+    try:
+        return asyncio.run(work)
+    except KeyboardInterrupt:
+        fail("interrupted", code=130)
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
     err_console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
 
 
 warnings.showwarning = _show_warning  # one plain line on stderr, not the source location
+
+
+class WarningLines(logging.Handler):
+    """A logger's warnings as the CLI shows warnings: one `warning:` line each on stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err_console.print(f"[yellow]warning:[/] {record.getMessage()}", soft_wrap=True)

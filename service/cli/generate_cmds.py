@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -33,13 +32,12 @@ from ..generation.loop import GenerationEvent, GenerationRequest, GenerationResu
 from ..generation.loop import generate_composition as run_generation
 from ..generation.providers import ProviderError
 from ..settings import Settings, get_settings
-from .app import app, err_console, fail
+from .app import app, err_console, fail, run_work
 from .inputs import read_variables
 from .progress import frame_progress
 from .render_cmds import QualityOpt, VarOpt
 
 console = Console(highlight=False)
-T = TypeVar("T")
 
 PromptArg = Annotated[str, typer.Argument(help="What the video should be, in plain words.")]
 ProviderOpt = Annotated[
@@ -150,14 +148,6 @@ def generate(
             f"[green]✓[/] {result.path} — {result.width}x{result.height}, {result.frames} frames at "
             f"{result.fps:g} fps ({result.duration:g} s)" + (f"; draft {draft_out}" if draft_out else "")
         )
-
-
-def run_work(work: Coroutine[Any, Any, T]) -> T:
-    """Run the async work; Ctrl-C stops it (browsers closed, no partial output) with one line, exit 130."""
-    try:
-        return asyncio.run(work)
-    except KeyboardInterrupt:
-        fail("interrupted", code=130)
 
 
 def _ask(

@@ -13,8 +13,10 @@ FrameCallback = Callable[[int, int], None]
 
 
 @contextlib.contextmanager
-def frame_progress(*, enabled: bool = True, label: str = "rendering") -> Iterator[FrameCallback]:
-    """Yields a `(done, total)` callback that drives a progress bar when stderr is a terminal."""
+def frame_progress(
+    *, enabled: bool = True, label: str = "rendering", unit: str = "frames"
+) -> Iterator[FrameCallback]:
+    """Yields a `(done, total)` callback that drives a progress bar of `unit` when stderr is a terminal."""
     console = Console(stderr=True)
     if not enabled or not console.is_terminal:
         yield lambda done, total: None
@@ -23,7 +25,7 @@ def frame_progress(*, enabled: bool = True, label: str = "rendering") -> Iterato
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("frames"),
+        TextColumn(unit),
         TimeElapsedColumn(),
         console=console,
         transient=True,

@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from sandbox import DEFAULT_FPS, Quality, RenderError, capture_frame, render_to_file, run_checks
+from sandbox import (
+    DEFAULT_FPS,
+    Quality,
+    RenderError,
+    RenderOptions,
+    RenderResult,
+    capture_frame,
+    render_to_file,
+    run_checks,
+)
 
 from ..files import write_atomically
-from ..settings import get_settings
-from .app import app, fail
+from ..settings import Settings, get_settings
+from .app import WarningLines, app, fail, run_work
 from .inputs import read_composition, read_variables
-from .progress import frame_progress
+from .progress import FrameCallback, frame_progress
 
 console = Console(highlight=False)
 
@@ -56,7 +67,8 @@ def render(
         fail(f"{out} is a folder: give a file name such as {out / page.with_suffix('.mp4').name}")
     if not out.parent.exists():
         fail(f"output folder {out.parent} does not exist")
-    options = get_settings().render_options(
+    settings = get_settings()
+    options = settings.render_options(
         fps=fps,
         resolution=resolution,
         quality=quality,
@@ -66,16 +78,38 @@ def render(
         seek_timeout=seek_timeout,
         render_timeout=timeout,
     )
-    with frame_progress(enabled=not quiet, label=f"rendering {page.name}") as on_frame:
+    on_farm = settings.broker_url is not None
+    unit = "segments" if on_farm else "frames"
+    with frame_progress(enabled=not quiet, label=f"rendering {page.name}", unit=unit) as on_progress:
         try:
-            result = asyncio.run(render_to_file(html, out, options, progress=on_frame))
+            result = run_work(
+                farm_render(html, out, options, settings, on_progress)
+                if on_farm
+                else render_to_file(html, out, options, progress=on_progress)
+            )
         except RenderError as exc:
             fail(str(exc), code=1)
     if not quiet:
         console.print(
             f"[green]✓[/] {result.path} — {result.width}x{result.height}, {result.frames} frames "
             f"at {result.fps:g} fps ({result.duration:g} s), {result.workers} worker(s)"
+            + (" on the farm" if on_farm else "")
         )
+
+
+def farm_render(
+    html: str, out: Path, options: RenderOptions, settings: Settings, progress: FrameCallback
+) -> Coroutine[Any, Any, RenderResult]:
+    """The farm's render (Celery loads only when a broker is set); a setting that cannot work is
+    a usage error, as a bad option is."""
+    from ..farm import FarmMisconfigured, farm_app, render_on_farm
+
+    try:
+        app = farm_app(settings)
+    except FarmMisconfigured as exc:
+        fail(str(exc))
+    logging.getLogger("seekreel.farm").addHandler(WarningLines())  # e.g. "Redis restarted: …"
+    return render_on_farm(html, out, options, settings, app=app, progress=progress)
 
 
 @app.command()
@@ -109,8 +143,12 @@ def frame(
 
 @app.command()
 def doctor() -> None:
-    """Check the browser, ffmpeg, fonts, isolation layers and model providers."""
+    """Check the browser, ffmpeg, fonts, isolation layers, model providers and the render farm."""
     checks = asyncio.run(run_checks())
+    if (settings := get_settings()).broker_url is not None:
+        from ..farm import farm_checks  # Celery loads only when a broker is set
+
+        checks += farm_checks(settings)
     table = Table(show_header=True, header_style="bold")
     table.add_column("check")
     table.add_column("")

@@ -33,8 +33,8 @@ from ..storyboards import (
     storyboard_schema,
     write_storyboard,
 )
-from .app import app, fail
-from .generate_cmds import BaseUrlOpt, ModelOpt, ProviderOpt, QuietOpt, check_output, run_work
+from .app import app, fail, run_work
+from .generate_cmds import BaseUrlOpt, ModelOpt, ProviderOpt, QuietOpt, check_output
 from .progress import StageCallback, stage_progress
 from .render_cmds import QualityOpt
 
