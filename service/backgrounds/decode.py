@@ -19,7 +19,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Literal
 
-import imageio_ffmpeg  # type: ignore[import-untyped]
+import imageio_ffmpeg
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from service.safe_fetch import IMAGE_TYPES, VIDEO_TYPES

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import pysbd  # type: ignore[import-untyped]
+import pysbd
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
