@@ -16,7 +16,8 @@ from sandbox.encode import ffmpeg_exe
 from service.settings import Settings
 from service.soundtrack import RATE, MusicBed, PlacedClip, SoundtrackError, mix_soundtrack, mux
 from service.speech import VoiceSpec, synthesize
-from tests.media import video_info
+from tests.media import decode_audio as decode
+from tests.media import rms, video_info
 
 FPS = 30
 
@@ -41,16 +42,6 @@ def music_file(path: Path, seconds: float, frequency: float = 200.0) -> Path:
     ffmpeg("-f", "lavfi", "-i", f"sine=frequency={frequency}:sample_rate=44100", "-t", str(seconds),
            "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", str(path))  # fmt: skip
     return path
-
-
-def decode(path: Path) -> np.ndarray:
-    """Stereo float samples at RATE (what a player would hear)."""
-    out = ffmpeg("-i", str(path), "-map", "0:a:0", "-ac", "2", "-ar", str(RATE), "-f", "f32le", "pipe:1")
-    return np.frombuffer(out.stdout, dtype="<f4").reshape(-1, 2)
-
-
-def rms(x: np.ndarray) -> float:
-    return float(np.sqrt(np.mean(np.square(x, dtype=np.float64))))
 
 
 def level_at(x: np.ndarray, frequency: float) -> float:

@@ -17,6 +17,7 @@ from sandbox import CANONICAL_SIZES, CompositionError, RenderError, RenderOption
 from ..files import write_atomically
 from ..generation.providers import ProviderError
 from ..settings import Settings, get_settings
+from ..speech import SpeechError, available_voices, voice_from_name
 from ..storyboards import (
     NoModelToWrite,
     Storyboard,
@@ -25,7 +26,6 @@ from ..storyboards import (
     StoryError,
     StoryOutputs,
     StoryResult,
-    real_parts,
     render_storyboard,
     storyboard_from_data,
     storyboard_from_json,
@@ -182,7 +182,7 @@ def voices(
     as_json: Annotated[bool, typer.Option("--json", help="Print the voices as JSON.")] = False,
 ) -> None:
     """The voices `seekreel story --voice` can use: offline Piper voices and hosted ones."""
-    found = real_parts().speech.available_voices(get_settings())
+    found = available_voices(get_settings())
     if as_json:
         print(json.dumps([dataclasses.asdict(v) for v in found], indent=2))
         return
@@ -260,10 +260,9 @@ def _overrides(
     if no_captions:
         data["captions"]["enabled"] = False
     if voice is not None:
-        speech = real_parts().speech
         try:
-            spec = speech.voice_from_name(voice, settings, speed=board.voice.speed)
-        except speech.SpeechError as exc:
+            spec = voice_from_name(voice, settings, speed=board.voice.speed)
+        except SpeechError as exc:
             fail(f"--voice: {exc}")
         data["voice"] = {"provider": spec.provider, "name": spec.name, "speed": spec.speed}
     try:
