@@ -36,7 +36,7 @@ from ..storyboards import (
 from .app import app, fail
 from .generate_cmds import BaseUrlOpt, ModelOpt, ProviderOpt, QuietOpt, check_output, run_work
 from .progress import StageCallback, stage_progress
-from .render_cmds import QualityOpt
+from .render_cmds import QualityOpt, ResolutionOpt, WorkersOpt
 
 console = Console(highlight=False)
 STAGE_LABELS = {
@@ -86,11 +86,9 @@ def story(
     aspect: Annotated[
         str | None, typer.Option(help="16:9, 9:16, 1:1 or 4:5 (overrides the storyboard).")
     ] = None,
-    resolution: Annotated[str | None, typer.Option(help="720p, 1080p, … or WxH; scales the picture.")] = None,
+    resolution: ResolutionOpt = None,
     quality: QualityOpt = "standard",
-    workers: Annotated[
-        int | None, typer.Option(min=1, max=16, help="Parallel browsers (default: by cores).")
-    ] = None,
+    workers: WorkersOpt = None,
     no_captions: Annotated[
         bool, typer.Option("--no-captions", help="No captions in the picture (sidecars still work).")
     ] = False,
@@ -148,13 +146,7 @@ def story(
                 console.print(f"[green]✓[/] {storyboard_out} — {len(board.scenes)} scenes")
             return
         outputs = StoryOutputs(output, captions_out, html_out)
-        options = RenderOptions(
-            resolution=resolution,
-            quality=quality,
-            workers=workers or settings.workers,
-            seek_timeout=settings.seek_timeout,
-            render_timeout=settings.render_timeout,
-        )
+        options = settings.render_options(resolution=resolution, quality=quality, workers=workers)
         result = run_work(
             _render(
                 board,
