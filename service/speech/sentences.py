@@ -12,7 +12,7 @@ from functools import cache
 
 import pysbd
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t\r]*\n")
 
 
 @cache
@@ -20,8 +20,14 @@ def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False)
 
 
+def paragraphs(text: str) -> list[str]:
+    """The non-empty stretches of `text` between blank lines, stripped (line breaks inside kept)."""
+    return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences in order, whitespace collapsed. A blank line always ends a sentence; a single
     line break is a space (hard-wrapped text reads on)."""
-    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
-    return [s.strip() for p in paragraphs if p for s in _segmenter().segment(p) if s.strip()]
+    return [
+        s.strip() for p in paragraphs(text) for s in _segmenter().segment(" ".join(p.split())) if s.strip()
+    ]
