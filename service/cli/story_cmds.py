@@ -6,7 +6,7 @@ import dataclasses
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -20,6 +20,7 @@ from ..settings import Settings, get_settings
 from ..speech import SpeechError, available_voices, voice_from_name
 from ..storyboards import (
     NoModelToWrite,
+    ProgressCallback,
     Storyboard,
     StoryboardInvalid,
     StoryboardNotWritten,
@@ -269,7 +270,7 @@ async def _render(
     settings: Settings,
     options: RenderOptions,
     base_dir: Path,
-    on_progress: Any,
+    on_progress: ProgressCallback,
 ) -> StoryResult:
     try:
         return await render_storyboard(
