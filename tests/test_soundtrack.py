@@ -156,6 +156,24 @@ def test_mux_makes_audio_as_long_as_the_video_and_the_same_bytes_twice(tmp_path:
     assert again.read_bytes() == outs[0].read_bytes()
 
 
+def test_an_aac_soundtrack_of_the_videos_length_is_copied_not_encoded_again(
+    tmp_path: Path, video: Path
+) -> None:
+    """What the storyboard pipeline does: mix straight to AAC while the picture renders, then mux."""
+    clip = tone_wav(tmp_path / "voice.wav", 0.5, rate=22050)
+
+    def packets(path: Path) -> bytes:
+        return ffmpeg("-i", str(path), "-map", "0:a", "-c", "copy", "-f", "framemd5", "pipe:1").stdout
+
+    for seconds, copied in [(45 / FPS, True), (1.0, False)]:
+        sound = asyncio.run(mix_soundtrack([PlacedClip(clip, 0.2)], seconds, tmp_path / f"{seconds}.m4a"))
+        out = tmp_path / f"{seconds}.mp4"
+        asyncio.run(mux(video, sound, out))
+        assert len(decode(out)) == 45 * RATE // FPS  # to the sample, either way
+        same = packets(out).splitlines()[-20:] == packets(sound).splitlines()[-20:]
+        assert same is copied
+
+
 def test_same_inputs_same_soundtrack_bytes(tmp_path: Path, video: Path) -> None:
     voice = tone_wav(tmp_path / "voice.wav", 0.5, rate=22050)
     bed = MusicBed(music_file(tmp_path / "bed.mp3", 0.7))

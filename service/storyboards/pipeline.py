@@ -5,7 +5,8 @@
     result = await finish_storyboard(compiled, outputs, assets_dir=…, settings=…, render_options=…)
 
 `render_storyboard` does all three. Finishing renders the page with the sandbox like any
-other composition while the soundtrack is mixed beside it, then muxes the two. Work happens
+other composition while the soundtrack is mixed and encoded (AAC, exactly the picture's
+length) beside it, then copies both into the MP4. Work happens
 in hidden folders beside the output; the outputs (captions, composition with its assets,
 video last) appear only when everything succeeded, so a failed run leaves nothing half-written.
 """
@@ -78,7 +79,7 @@ class StageTimes:
     """Until every scene was voiced and had its background (wall time)."""
     render: float = 0.0
     soundtrack: float = 0.0
-    """Music and mixing, while the picture renders."""
+    """Music, mixing and encoding the sound, while the picture renders."""
     mux: float = 0.0
     total: float = 0.0
 
@@ -150,7 +151,7 @@ async def finish_storyboard(
         render_options, fps=None, assets_dir=assets_dir.parent, max_duration=compiled.duration + 1.0
     )
     work = Path(tempfile.mkdtemp(prefix=f".{outputs.video.name}.", dir=outputs.video.parent))
-    picture, sound, video = work / "picture.mp4", work / "soundtrack.wav", work / "video.mp4"
+    picture, sound, video = work / "picture.mp4", work / "soundtrack.m4a", work / "video.mp4"
     took: dict[str, float] = {}
 
     async def render() -> None:
