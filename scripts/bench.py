@@ -38,10 +38,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 REPO = Path(__file__).resolve().parent.parent
 SEEKREEL = REPO / ".venv/bin/seekreel"
-RESOLUTION, FPS, QUALITY = "1080p", 30.0, "standard"
+if TYPE_CHECKING:
+    from sandbox import Quality
+
+RESOLUTION, FPS = "1080p", 30.0
+QUALITY: Quality = "standard"
 PSNR_FLOOR, PSNR_MAX_GAP = 38.0, 1.0
 SAMPLE_SECONDS = 0.05
 PSS_EVERY = 10  # smaps_rollup is ~1.5 ms a process: read it every 10th sample only
@@ -308,7 +313,7 @@ def psnr(a: Path, b: Path) -> float:
 def video_frames(path: Path) -> int:
     import imageio_ffmpeg
 
-    return imageio_ffmpeg.count_frames_and_secs(str(path))[0]
+    return int(imageio_ffmpeg.count_frames_and_secs(str(path))[0])
 
 
 @dataclass

@@ -134,6 +134,14 @@ class Settings(BaseSettings):
     story_concurrency: int = 2
     """Scenes voiced (and backgrounds prepared) at the same time."""
 
+    # Narrated projects and the storyboard API (service/projects, service/api/compat)
+    project_concurrency: int = 2
+    """Project sections voiced and given their backgrounds at the same time, over all projects."""
+    project_retention_hours: float = 24 * 7
+    """A finished project's voices and backgrounds are deleted after this long (the record stays)."""
+    signed_url_ttl: int = 24 * 3600
+    """Seconds a signed download link (the storyboard API's `videoUrl`) works without a key."""
+
     # Validation (service/validation)
     validation_max_bytes: int = 50_000
     """Largest composition (UTF-8 bytes) the validator passes."""

@@ -89,11 +89,11 @@ def test_the_steps_one_by_one_with_a_music_bed(tmp_path: Path, settings: Setting
             story, assets_dir=assets, settings=settings, base_dir=tmp_path, progress=progress
         )
         again = await prepare_scene(story, 2, assets_dir=assets, settings=settings, base_dir=tmp_path)
-        compiled = compile_storyboard(story, scenes, settings=settings, assets_name="page.assets")
+        compiled = compile_storyboard(story, scenes, assets_name="page.assets")
         result = await finish_storyboard(
             compiled,
             StoryOutputs(out / "story.mp4", out / "story.srt", out / "page.html"),
-            assets_dir=assets,
+            assets_dir=tmp_path,
             settings=settings,
             render_options=OPTIONS,
             base_dir=tmp_path,
@@ -102,7 +102,7 @@ def test_the_steps_one_by_one_with_a_music_bed(tmp_path: Path, settings: Setting
         return scenes, again, compiled, result
 
     scenes, again, compiled, result = asyncio.run(steps())
-    assert [s.label for s in scenes] == ["scene 1", "scene 2.1", "scene 2.2"]  # type: ignore[attr-defined]
+    assert [s.text for s in scenes] == ["Hello.", "One.", "Two."]  # type: ignore[attr-defined]
     assert again.narration == scenes[2].narration  # type: ignore[attr-defined, index]
     assert again.background == scenes[2].background  # type: ignore[attr-defined, index]
     assert stages == ["voicing", "fetching", "rendering", "mixing"]

@@ -1,11 +1,16 @@
-"""API keys and OAuth2 client credentials.
+"""API keys and OAuth2 client credentials; who the caller is; signed download links.
 
 With neither configured the API is open (and `seekreel serve` only allows that on a
 loopback address unless told otherwise). Otherwise every API route needs
-`Authorization: Bearer <api key or access token>`; the token endpoint trades a client id
-and secret for a short-lived, HMAC-signed access token (stateless: nothing to store).
+`Authorization: Bearer <api key or access token>` — or the bare key or token, as clients of
+the hosted storyboard API send it; the token endpoint trades a client id and secret (form or
+JSON body) for a short-lived, HMAC-signed access token (stateless: nothing to store).
 The `access_token` query parameter is accepted too (RFC 6750 §2.3) because a browser's
-`<video src>` cannot send headers.
+`<video src>` cannot send headers, and so is a signed link (`expires` + `signature`, made
+by `AuthConfig.sign_path`) for one path, which is how `videoUrl` downloads need no header.
+
+The caller's identity (`CallerId`) is the OAuth client id, `key-<digest>` for an API key,
+or `anonymous` when the API is open: projects belong to it.
 """
 
 from __future__ import annotations
@@ -18,17 +23,21 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
 
 from ..settings import Settings
 from .errors import ApiError
-from .schemas import TokenOut
+from .schemas import OAuthErrorOut, TokenOut, TokenRequest
 
 TOKEN_PREFIX = "srt_"
+ANONYMOUS = "anonymous"
+SIGNED_LINK = "signed-link"
 
 
 @dataclass(frozen=True)
@@ -74,10 +83,23 @@ class AuthConfig:
             return None
         return str(claims["sub"])
 
-    def accepts(self, credential: str) -> bool:
-        if any(hmac.compare_digest(credential.encode(), key.encode()) for key in self.api_keys):
-            return True
-        return self.token_subject(credential) is not None
+    def identity(self, credential: str) -> str | None:
+        """Who a valid API key or token belongs to (`key-<digest>` or the client id); else None."""
+        for key in self.api_keys:
+            if hmac.compare_digest(credential.encode(), key.encode()):
+                return "key-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+        return self.token_subject(credential)
+
+    def sign_path(self, path: str, ttl: int, now: float | None = None) -> str:
+        """`path?expires=…&signature=…`: GET works on that path alone, without a key, until it expires."""
+        expires = int((now or time.time()) + ttl)
+        query = urlencode({"expires": expires, "signature": self._sign(_link_payload(path, expires))})
+        return f"{path}?{query}"
+
+    def signed_link_valid(self, path: str, expires: str, signature: str, now: float | None = None) -> bool:
+        if not expires.isdigit() or int(expires) < (now or time.time()):
+            return False
+        return hmac.compare_digest(signature, self._sign(_link_payload(path, int(expires))))
 
     def _sign(self, payload: str) -> str:
         return _b64(hmac.new(self.secret, payload.encode(), hashlib.sha256).digest())
@@ -111,12 +133,19 @@ _bearer = HTTPBearer(
 
 def require_auth(
     request: Request, bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> None:
-    """Dependency for every API route: a valid API key or access token, when auth is configured."""
+) -> str:
+    """Dependency for every API route: a valid API key, access token or signed link, when auth is
+    configured. Returns the caller's identity."""
     config: AuthConfig = request.app.state.auth
     if not config.enabled:
-        return
-    credential = bearer.credentials if bearer else request.query_params.get("access_token", "")
+        return ANONYMOUS
+    query = request.query_params
+    if request.method in ("GET", "HEAD") and "signature" in query:
+        if config.signed_link_valid(request.url.path, query.get("expires", ""), query["signature"]):
+            return SIGNED_LINK
+        raise ApiError(403, "link_expired", "this signed link has expired or is not valid: ask for a new one")
+    credential = bearer.credentials if bearer else _bare_token(request.headers.get("authorization", ""))
+    credential = credential or query.get("access_token", "")
     if not credential.strip():
         raise ApiError(
             401,
@@ -125,46 +154,107 @@ def require_auth(
             "(or get a token from POST /oauth2/token)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if not config.accepts(credential.strip()):
+    identity = config.identity(credential.strip())
+    if identity is None:
         raise ApiError(
             401,
             "unauthorized",
             "the API key or access token is not valid (or has expired)",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    return identity
+
+
+def _link_payload(path: str, expires: int) -> str:
+    return f"link {path} {expires}"  # unlike a token payload, so neither signs the other
+
+
+def _bare_token(header: str) -> str:
+    """`Authorization: <token>` with no scheme, as the hosted storyboard API's clients send it."""
+    header = header.strip()
+    return header if header and " " not in header else ""
 
 
 Authorized = Depends(require_auth)
+CallerId = Annotated[str, Depends(require_auth)]
+"""The caller's identity: projects and storyboard jobs belong to it."""
 
 token_router = APIRouter(tags=["auth"])
 
+_JSON_TOKEN_REQUEST = {**TokenRequest.model_json_schema(), "required": ["client_id", "client_secret"]}
+"""The hosted storyboard API's JSON form of the request: grant_type may be left out."""
+TOKEN_PATHS = ("/oauth2/token", "/v1/oauth2/token", "/pictoryapis/v1/oauth2/token")
+"""Where tokens are issued: seekreel's own path, and the hosted storyboard API's (with and without its prefix)."""
 
-@token_router.post(
-    "/oauth2/token",
-    response_model=TokenOut,
-    summary="OAuth2 client credentials → access token",
-    responses={400: {"description": "unsupported grant type"}, 401: {"description": "unknown client"}},
-)
-async def issue_token(
-    request: Request,
-    grant_type: Annotated[str, Form(examples=["client_credentials"])],
-    client_id: Annotated[str | None, Form()] = None,
-    client_secret: Annotated[str | None, Form()] = None,
-) -> JSONResponse:
-    """Trade a client id and secret (form fields, or HTTP Basic) for a Bearer token (RFC 6749 §4.4)."""
+
+async def issue_token(request: Request) -> JSONResponse:
+    """Trade a client id and secret for a Bearer token (RFC 6749 §4.4): form fields, HTTP Basic,
+    or a JSON body `{"client_id", "client_secret"}` as the hosted storyboard API takes it.
+
+    The body is read here rather than by FastAPI so that every answer, a malformed request
+    too, has OAuth2's own error shape, which OAuth client libraries expect.
+    """
     config: AuthConfig = request.app.state.auth
-    if grant_type != "client_credentials":
-        return _oauth_error(400, "unsupported_grant_type", "only grant_type=client_credentials is supported")
+    fields = await _token_fields(request)
+    if fields is None:
+        return _oauth_error(400, "invalid_request", "send a form, or a JSON object")
+    if "grant_type" not in fields:
+        return _oauth_error(400, "invalid_request", "send grant_type=client_credentials")
+    try:
+        form = TokenRequest.model_validate(fields)
+    except ValidationError as exc:
+        if any(e["loc"] == ("grant_type",) for e in exc.errors()):
+            return _oauth_error(
+                400, "unsupported_grant_type", "only grant_type=client_credentials is supported"
+            )
+        return _oauth_error(400, "invalid_request", "client_id and client_secret are text")
     basic = _basic_credentials(request.headers.get("authorization", ""))
-    if basic is not None:
-        client_id, client_secret = basic
-    if not client_id or not client_secret:
-        return _oauth_error(400, "invalid_request", "send client_id and client_secret")
+    client_id, client_secret = basic or (form.client_id, form.client_secret)
     expected = config.clients.get(client_id)
     if expected is None or not hmac.compare_digest(expected.encode(), client_secret.encode()):
-        return _oauth_error(401, "invalid_client", "unknown client or wrong secret")
+        return _oauth_error(401, "invalid_client", "unknown client, or a wrong or missing secret")
     token = TokenOut(access_token=config.issue_token(client_id), token_type="Bearer", expires_in=config.ttl)
     return JSONResponse(token.model_dump(), headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+
+for _path in TOKEN_PATHS:
+    token_router.add_api_route(
+        _path,
+        issue_token,
+        methods=["POST"],
+        response_model=TokenOut,
+        summary="OAuth2 client credentials → access token",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": TokenRequest.model_json_schema()},
+                    "application/json": {"schema": _JSON_TOKEN_REQUEST},
+                },
+            }
+        },
+        responses={
+            400: {"model": OAuthErrorOut, "description": "invalid_request or unsupported_grant_type"},
+            401: {
+                "model": OAuthErrorOut,
+                "description": "invalid_client: unknown client, wrong or no secret",
+            },
+        },
+    )
+
+
+async def _token_fields(request: Request) -> dict[str, Any] | None:
+    """The request's fields: a JSON object (grant_type defaults to client_credentials there),
+    else the form; None for JSON that is not an object."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return dict(await request.form())
+    try:
+        data = json.loads(await request.body() or b"null")
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return {"grant_type": "client_credentials", **data}
 
 
 def _oauth_error(status: int, error: str, description: str) -> JSONResponse:

@@ -10,40 +10,58 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, StreamingResponse
 
-from ..jobs import Job, JobEvent, JobManager
+from ..jobs import Job, JobEvent, JobManager, JobStatus, overall_progress
 from .auth import Authorized
 from .errors import ApiError, not_found
 from .render_routes import video_response
 from .schemas import JobOut, error_responses
 from .state import ServicesDep
+from .storyboard_schemas import StageOut, StoryOutputsOut
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], dependencies=[Authorized])
 
 HEARTBEAT_SECONDS = 15.0
 
 
-def job_out(job: Job) -> JobOut:
+def job_out(job: Job, jobs: JobManager) -> JobOut:
     data = job.public_dict()
-    total = job.frames_total or 0
-    has_video = job.status.value == "succeeded" and job.video_path is not None
+    has_video = job.status is JobStatus.SUCCEEDED and job.video_path is not None
+    stage = job.stage if job.status is JobStatus.RUNNING else None
     return JobOut(
         **{k: v for k, v in data.items() if k in JobOut.model_fields},
-        progress=1.0 if has_video else (min(1.0, job.frames_done / total) if total else 0.0),
+        stage=StageOut(name=stage.name, done=stage.done, total=stage.total) if stage else None,
+        progress=1.0 if has_video else overall_progress(job, jobs.kind_stages(job)),
         video_url=f"/jobs/{job.id}/video" if has_video else None,
         events_url=f"/jobs/{job.id}/events",
+        story=story_outputs(job) if has_video else None,
     )
 
 
-async def _load(svc: ServicesDep, job_id: str) -> Job:
+def story_outputs(job: Job) -> StoryOutputsOut | None:
+    """Links to a finished storyboard job's captions, soundtrack and composition."""
+    if "outputs" not in job.meta:
+        return None
+    base = f"/jobs/{job.id}"
+    return StoryOutputsOut(
+        captions_url=f"{base}/captions.vtt",
+        captions_srt_url=f"{base}/captions.srt",
+        audio_url=f"{base}/audio",
+        composition_url=f"{base}/composition/",
+        duration=job.meta.get("duration"),
+        warnings=list(job.meta.get("warnings", [])),
+    )
+
+
+async def load_job(svc: ServicesDep, job_id: str) -> Job:
     job = await svc.jobs.get(job_id)
     if job is None:
         raise not_found("job", job_id)
     return job
 
 
-@router.get("/{job_id}", summary="A job's state and progress", responses=error_responses(401, 404))
+@router.get("/{job_id}", summary="A job's state and progress", responses=error_responses(404))
 async def get_job(job_id: str, svc: ServicesDep) -> JobOut:
-    return job_out(await _load(svc, job_id))
+    return job_out(await load_job(svc, job_id), svc.jobs)
 
 
 @router.get(
@@ -56,11 +74,11 @@ async def get_job(job_id: str, svc: ServicesDep) -> JobOut:
             "description": "`snapshot` first, then `status` and `progress` events (data: the job as JSON) "
             "until the job is finished; then the stream ends.",
         },
-        **error_responses(401, 404),
+        **error_responses(404),
     },
 )
 async def job_events(job_id: str, svc: ServicesDep) -> StreamingResponse:
-    await _load(svc, job_id)
+    await load_job(svc, job_id)
     return StreamingResponse(
         sse_stream(svc.jobs, job_id),
         media_type="text/event-stream",
@@ -75,23 +93,21 @@ async def job_events(job_id: str, svc: ServicesDep) -> StreamingResponse:
     responses={
         200: {"content": {"video/mp4": {}}, "description": "The video."},
         206: {"description": "The requested byte range."},
-        **error_responses(401, 404, 409),
+        **error_responses(403, 404, 409, 410, 422, 500, 503),
     },
 )
 async def job_video(job_id: str, svc: ServicesDep) -> FileResponse:
-    return video_response(await _load(svc, job_id))
+    return video_response(await load_job(svc, job_id))
 
 
-@router.delete(
-    "/{job_id}", summary="Cancel a queued or running job", responses=error_responses(401, 404, 409)
-)
+@router.delete("/{job_id}", summary="Cancel a queued or running job", responses=error_responses(404, 409))
 async def cancel_job(job_id: str, svc: ServicesDep) -> JobOut:
-    job = await _load(svc, job_id)
+    job = await load_job(svc, job_id)
     if job.finished:
         raise ApiError(
             409, "already_finished", f"job {job_id} already {job.status.value}", job=job.public_dict()
         )
-    return job_out(await svc.jobs.cancel(job_id))
+    return job_out(await svc.jobs.cancel(job_id), svc.jobs)
 
 
 async def sse_stream(jobs: JobManager, job_id: str) -> AsyncIterator[str]:
@@ -119,7 +135,7 @@ async def sse_stream(jobs: JobManager, job_id: str) -> AsyncIterator[str]:
             if event is None:
                 return
             serial += 1
-            data = json.dumps(job_out(event.job).model_dump(mode="json"), separators=(",", ":"))
+            data = json.dumps(job_out(event.job, jobs).model_dump(mode="json"), separators=(",", ":"))
             yield f"id: {serial}\nevent: {event.kind}\ndata: {data}\n\n"
     finally:
         task.cancel()

@@ -9,6 +9,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox import RenderOptions, output_size, parse_composition
 
+from ..generation.providers import PROVIDERS, configured_providers, missing_settings
 from ..settings import Settings
 from .errors import ApiError
 
@@ -63,15 +64,16 @@ async def _send_413(send: Send, limit: int) -> None:
 
 
 def check_prompt(settings: Settings, prompt: str) -> str:
-    prompt = prompt.strip()
-    if not prompt:
-        raise ApiError(400, "invalid_request", "prompt: describe the video you want (it is empty)")
+    """The prompt without surrounding space. Its length is counted as sent, as the API schema states."""
     if len(prompt) > settings.max_prompt_chars:
         raise ApiError(
             413,
             "prompt_too_long",
             f"the prompt has {len(prompt)} characters; this server accepts at most {settings.max_prompt_chars}",
         )
+    prompt = prompt.strip()
+    if not prompt:
+        raise ApiError(400, "invalid_request", "prompt: describe the video you want (it is empty)")
     return prompt
 
 
@@ -96,6 +98,26 @@ def check_duration(settings: Settings, duration: float | None) -> None:
         )
 
 
+def check_generation(settings: Settings, duration: float | None, provider: str | None) -> None:
+    """The generation settings of a request, checked even where they go unused (a draft from HTML)."""
+    check_duration(settings, duration)
+    check_provider(settings, provider)
+
+
+def check_provider(settings: Settings, provider: str | None) -> None:
+    """Only the providers this server has configured, by their exact names (as the API schema lists them)."""
+    offered = configured_providers(settings)
+    if provider is None or provider in offered:
+        return
+    if provider in PROVIDERS:
+        why = (
+            f"it is not configured on this server (set {' and '.join(missing_settings(provider, settings))})"
+        )
+    else:
+        why = f"use one of {', '.join(offered)}"
+    raise ApiError(400, "provider_error", f"provider {provider!r}: {why}")
+
+
 def check_render(settings: Settings, html: str, options: RenderOptions) -> None:
     """Everything knowable before queueing: size, contract, duration and output resolution.
 
@@ -105,7 +127,12 @@ def check_render(settings: Settings, html: str, options: RenderOptions) -> None:
     comp = parse_composition(
         html, variables=options.variables, fps=options.fps, max_duration=settings.max_duration
     )
-    width, height, _ = output_size((comp.width, comp.height), options.resolution)
+    check_output_size(settings, (comp.width, comp.height), options.resolution)
+
+
+def check_output_size(settings: Settings, layout: tuple[int, int], resolution: str | None) -> None:
+    """The picture a layout makes at `resolution` is one this server renders (CompositionError, 400)."""
+    width, height, _ = output_size(layout, resolution)
     if width * height > settings.max_output_pixels:
         raise ApiError(
             400,

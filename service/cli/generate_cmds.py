@@ -8,7 +8,7 @@ import json
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -28,6 +28,7 @@ from sandbox import (
     render_to_file,
 )
 
+from ..files import write_atomically
 from ..generation.loop import GenerationEvent, GenerationRequest, GenerationResult, InvalidRequest
 from ..generation.loop import generate_composition as run_generation
 from ..generation.providers import ProviderError
@@ -35,7 +36,7 @@ from ..settings import Settings, get_settings
 from .app import app, err_console, fail
 from .inputs import read_variables
 from .progress import frame_progress
-from .render_cmds import QualityOpt, ResolutionOpt, VarOpt, WorkersOpt, write_atomically
+from .render_cmds import QualityOpt, ResolutionOpt, VarOpt, WorkersOpt
 
 console = Console(highlight=False)
 T = TypeVar("T")
@@ -94,13 +95,13 @@ def draft(
     if as_json:
         data = result.to_dict()
         data["path"] = str(output) if result.ok else None
-        if result.ok:
+        if result.ok and result.html is not None:
             write_atomically(output, result.html.encode())
         else:
             data["rejected_path"] = _reject(result, output)
         print(json.dumps(data, indent=2))
         raise typer.Exit(0 if result.ok else 1)
-    if not result.ok:
+    if not result.ok or result.html is None:
         _fail_rejected(result, output)
     write_atomically(output, result.html.encode())
     _print_warnings(result)
@@ -176,7 +177,7 @@ def _ask(
         duration=duration,
         aspect=aspect,
         fps=fps,
-        variables=read_variables(var) or None,
+        variables=dict[str, object](read_variables(var)) or None,
         provider=provider,
         model=model,
         base_url=base_url,
@@ -259,7 +260,7 @@ def stage_status(*, enabled: bool) -> Iterator[Callable[[GenerationEvent], None]
         yield lambda event: status.update(event.describe())
 
 
-def _fail_rejected(result: GenerationResult, output: Path) -> None:
+def _fail_rejected(result: GenerationResult, output: Path) -> NoReturn:
     table = Table(show_header=True, header_style="bold", title="findings", title_justify="left")
     for column in ("code", "severity", "line", "message"):
         table.add_column(column, overflow="fold")

@@ -127,7 +127,8 @@ def _documents(text: str) -> list[_Doc]:
         segment = text[start:stop]
         closes = list(_HTML_CLOSE_RE.finditer(segment))
         at_line_end = [m for m in closes if _LINE_END_RE.match(segment, m.end())]
-        end_match = (at_line_end or closes or list(_BODY_CLOSE_RE.finditer(segment)) or [None])[-1]
+        candidates = at_line_end or closes or list(_BODY_CLOSE_RE.finditer(segment))
+        end_match = candidates[-1] if candidates else None
         if end_match is None:
             docs.append(_Doc(segment, complete=False))
         else:

@@ -12,6 +12,22 @@ from __future__ import annotations
 from ..storage import Job, JobStatus
 from .error_codes import CALLER_ERROR_CODES
 from .events import JobEvent
+from .kinds import JobKind, JobKindError, KindResult, StageProgress, overall_progress
 from .manager import JobManager, JobNotFound, QueueFull
+from .stored_options import options_from_dict
 
-__all__ = ["CALLER_ERROR_CODES", "Job", "JobEvent", "JobManager", "JobNotFound", "JobStatus", "QueueFull"]
+__all__ = [
+    "CALLER_ERROR_CODES",
+    "Job",
+    "JobEvent",
+    "JobKind",
+    "JobKindError",
+    "JobManager",
+    "JobNotFound",
+    "JobStatus",
+    "KindResult",
+    "QueueFull",
+    "StageProgress",
+    "options_from_dict",
+    "overall_progress",
+]

@@ -12,6 +12,8 @@ from sandbox import (
     SeekTimeout,
 )
 
+from .kinds import JobKindError
+
 # Most specific first: MissingVariablesError is a CompositionError, and so on.
 _ERROR_CODES: tuple[tuple[type[BaseException], str], ...] = (
     (CompositionError, "composition_error"),
@@ -24,12 +26,15 @@ _ERROR_CODES: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 CALLER_ERROR_CODES = frozenset(
-    {"composition_error", "page_error", "seek_timeout", "render_timeout", "page_crashed"}
+    {"composition_error", "page_error", "seek_timeout", "render_timeout", "page_crashed", "storyboard_error"}
 )
-"""Failures caused by the page itself (the caller's HTML), as opposed to the machine."""
+"""Failures caused by the caller's input (the page itself, a storyboard scene that cannot be
+made), as opposed to the machine."""
 
 
 def error_code(exc: BaseException) -> str:
+    if isinstance(exc, JobKindError):
+        return exc.code
     for cls, code in _ERROR_CODES:
         if isinstance(exc, cls):
             return code

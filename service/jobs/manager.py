@@ -3,6 +3,9 @@
 Lifecycle: `await manager.start()` (recovers jobs left by a previous process, starts the
 runners), `await manager.stop()` (running jobs go back to the queue for the next start).
 Everything else is safe to call from the event loop the manager was started on.
+
+A job is of a kind (kinds.py): `html` renders the job's composition; the application
+registers others (`register_kind`) before `start`, e.g. narrated storyboards.
 """
 
 from __future__ import annotations
@@ -10,21 +13,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sandbox import BrowserPool, RenderError, RenderOptions, output_size, parse_composition, render_to_file
+from sandbox import BrowserPool, RenderError, RenderOptions, output_size, parse_composition
 
 from ..settings import Settings
-from ..storage import Job, JobStatus, Store
+from ..storage import Job, JobStage, JobStatus, Store
 from ..storage.models import utcnow
 from .error_codes import error_code
 from .events import Broker, JobEvent
-from .stored_options import options_from_dict, options_to_dict
+from .kinds import HTML, RENDERING, HtmlKind, JobKind, JobKindError
+from .stored_options import options_to_dict
 
 log = logging.getLogger("seekreel.jobs")
 
@@ -33,6 +38,8 @@ CANCEL_GRACE_SECONDS = 5.0
 """After a cancel, how long a render may take to notice before its task is cancelled outright."""
 PROGRESS_INTERVAL = 0.25
 PRUNE_INTERVAL = 3600.0
+
+FinishListener = Callable[[Job], Awaitable[None]]
 
 
 class QueueFull(Exception):
@@ -89,6 +96,9 @@ class JobManager:
         self._submit_lock = asyncio.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = False
+        self._kinds: dict[str, JobKind] = {HTML: HtmlKind()}
+        self._finish_listeners: list[FinishListener] = []
+        self._listener_tasks: set[asyncio.Task[None]] = set()
 
     # ---- lifecycle ----------------------------------------------------------------------
 
@@ -135,6 +145,8 @@ class JobManager:
                 await task
         self._runners = []
         self._housekeeping = None
+        if self._listener_tasks:  # let finish listeners record what they were told
+            await asyncio.wait(list(self._listener_tasks), timeout=CANCEL_GRACE_SECONDS)
         if self._owns_pool and self._pool is not None:
             await self._pool.close()
             self._pool = None
@@ -147,6 +159,23 @@ class JobManager:
         await self.stop()
 
     # ---- the in-process API -------------------------------------------------------------
+
+    def register_kind(self, name: str, kind: JobKind) -> None:
+        """Jobs whose meta says `kind: name` are run by `kind` (register before `start`)."""
+        self._kinds[name] = kind
+
+    def kind_stages(self, job: Job) -> tuple[str, ...]:
+        """The stages a job of this kind goes through (for one progress figure over all of them)."""
+        kind = self._kinds.get(job.kind)
+        return tuple(kind.stages(job)) if kind else (RENDERING,)
+
+    def add_finish_listener(self, listener: FinishListener) -> None:
+        """`await listener(job)` each time a job finishes (succeeded, failed or cancelled), in this process."""
+        self._finish_listeners.append(listener)
+
+    def outputs_dir(self, job_id: str) -> Path:
+        """The folder for a job's outputs besides its MP4 (captions, composition); pruned with the video."""
+        return self.videos_dir / job_id
 
     def render_options(self, **overrides: Any) -> RenderOptions:
         """RenderOptions with this service's limits and timeouts, and a job's share of workers;
@@ -174,17 +203,29 @@ class JobManager:
             html, variables=options.variables, fps=options.fps, max_duration=options.max_duration
         )
         output_size((comp.width, comp.height), options.resolution)
+        return await self._enqueue(
+            html=html,
+            options=options_to_dict(options),
+            meta=meta,
+            draft_id=draft_id,
+            draft_version=draft_version,
+            frames_total=comp.frame_count,
+        )
+
+    async def submit_kind(self, kind: str, options: RenderOptions, *, meta: dict[str, Any]) -> Job:
+        """Queue a job of a registered kind; `meta` holds its input. QueueFull at the queue limit.
+
+        The kind checks its input before it is submitted; the job's HTML is what the kind
+        makes (empty until then).
+        """
+        if kind not in self._kinds:
+            raise ValueError(f"no job kind {kind!r} is registered")
+        return await self._enqueue(html="", options=options_to_dict(options), meta={**meta, "kind": kind})
+
+    async def _enqueue(self, **fields: Any) -> Job:
         async with self._submit_lock:
             self.check_room()
-            job = await asyncio.to_thread(
-                self.store.create_job,
-                html=html,
-                options=options_to_dict(options),
-                meta=meta,
-                draft_id=draft_id,
-                draft_version=draft_version,
-                frames_total=comp.frame_count,
-            )
+            job = await asyncio.to_thread(self.store.create_job, **fields)
             self._active.add(job.id)
         self._queue.put_nowait(job.id)
         return job
@@ -194,7 +235,7 @@ class JobManager:
         job = await asyncio.to_thread(self.store.get_job, job_id)
         return self._with_live_progress(job) if job else None
 
-    async def subscribe(self, job_id: str) -> AsyncIterator[JobEvent]:
+    async def subscribe(self, job_id: str) -> AsyncGenerator[JobEvent]:
         """Events for one job: a `snapshot` first, then `status`/`progress` until it is finished.
 
         Raises JobNotFound for an unknown id. Close the iterator when done early
@@ -299,13 +340,19 @@ class JobManager:
         self._running[job_id] = job
         self._publish("status", job)
         out = self.videos_dir / f"{job_id}.mp4"
+        folder = self.outputs_dir(job_id)
         fields: dict[str, Any]
         try:
+            kind = self._kinds.get(job.kind)
+            if kind is None:
+                raise JobKindError("unknown_kind", f"this server cannot run jobs of kind {job.kind!r}")
+            shutil.rmtree(folder, ignore_errors=True)  # what an interrupted run left
+            folder.mkdir(parents=True)
             task = asyncio.create_task(
-                render_to_file(
-                    job.html,
+                kind.run(
+                    job,
                     out,
-                    options_from_dict(job.options),
+                    folder=folder,
                     pool=self.pool,
                     progress=self._progress_callback(job_id),
                     cancel=cancel,
@@ -331,10 +378,13 @@ class JobManager:
                 "error": None,
                 "error_code": None,
             }
+            if result.html is not None:
+                fields["html"] = result.html
+            if result.meta:
+                fields["meta"] = {**job.meta, **result.meta}
         except _Cancelled:
-            out.unlink(missing_ok=True)
             fields = dict(_CANCELLED_FIELDS)
-        except RenderError as exc:
+        except (RenderError, JobKindError) as exc:
             if cancel.is_set():  # the render noticed the cancel and stopped with an error
                 fields = dict(_CANCELLED_FIELDS)
             else:
@@ -352,6 +402,9 @@ class JobManager:
             self._last_progress.pop(job_id, None)
             last = self._running.pop(job_id, job)
             self._active.discard(job_id)
+        if fields["status"] is not JobStatus.SUCCEEDED:  # nothing half-made stays behind
+            out.unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
         fields.setdefault("frames_done", last.frames_done)
         finished = await asyncio.to_thread(
             self.store.update_job, job_id, only_if=[JobStatus.RUNNING], finished_at=utcnow(), **fields
@@ -374,33 +427,50 @@ class JobManager:
                 )
             )
 
-    def _progress_callback(self, job_id: str) -> Callable[[int, int], None]:
+    def _progress_callback(self, job_id: str) -> Callable[[str, int, int], None]:
         loop = self._loop or asyncio.get_running_loop()
 
-        def progress(done: int, total: int) -> None:  # may be called from a worker thread
-            loop.call_soon_threadsafe(self._on_progress, job_id, done, total)
+        def progress(stage: str, done: int, total: int) -> None:  # may be called from a worker thread
+            loop.call_soon_threadsafe(self._on_progress, job_id, stage, done, total)
 
         return progress
 
-    def _on_progress(self, job_id: str, done: int, total: int) -> None:
+    def _on_progress(self, job_id: str, stage: str, done: int, total: int) -> None:
         job = self._running.get(job_id)
         if job is None:
             return
-        job = self._running[job_id] = replace(job, frames_done=done, frames_total=total or job.frames_total)
+        new_stage = job.stage is None or job.stage.name != stage
+        job = replace(job, stage=JobStage(stage, done, total))
+        if stage == RENDERING:
+            job = replace(job, frames_done=done, frames_total=total or job.frames_total)
+        self._running[job_id] = job
         now = time.monotonic()
-        if done < total and now - self._last_progress.get(job_id, 0.0) < PROGRESS_INTERVAL:
+        if not new_stage and done < total and now - self._last_progress.get(job_id, 0.0) < PROGRESS_INTERVAL:
             return
         self._last_progress[job_id] = now
         self._publish("progress", job)
 
     def _publish(self, kind: str, job: Job) -> None:
-        self._broker.publish(JobEvent(kind, self._with_live_progress(job)))  # type: ignore[arg-type]
+        job = self._with_live_progress(job)
+        self._broker.publish(JobEvent(kind, job))  # type: ignore[arg-type]
+        if kind == "status" and job.finished:
+            for listener in self._finish_listeners:
+                task = asyncio.create_task(self._tell(listener, job))
+                self._listener_tasks.add(task)
+                task.add_done_callback(self._listener_tasks.discard)
+
+    @staticmethod
+    async def _tell(listener: FinishListener, job: Job) -> None:
+        try:
+            await listener(job)
+        except Exception:
+            log.exception("job %s: a finish listener failed", job.id)
 
     def _with_live_progress(self, job: Job) -> Job:
         live = self._running.get(job.id)
         if live is None or job.status is not JobStatus.RUNNING:
             return job
-        return replace(job, frames_done=live.frames_done, frames_total=live.frames_total)
+        return replace(job, frames_done=live.frames_done, frames_total=live.frames_total, stage=live.stage)
 
     # ---- restart recovery and housekeeping ----------------------------------------------
 
@@ -409,7 +479,7 @@ class JobManager:
         for job in await asyncio.to_thread(self.store.jobs_with_status, ACTIVE):
             if job.status is JobStatus.RUNNING:
                 if job.runs >= 2:
-                    await asyncio.to_thread(
+                    failed = await asyncio.to_thread(
                         self.store.update_job,
                         job.id,
                         only_if=[JobStatus.RUNNING],
@@ -419,6 +489,8 @@ class JobManager:
                         finished_at=utcnow(),
                     )
                     log.warning("job %s: interrupted twice, marked failed", job.id)
+                    if failed is not None:
+                        self._publish("status", failed)
                     continue
                 await asyncio.to_thread(
                     self.store.update_job,
@@ -445,6 +517,7 @@ class JobManager:
         for job in await asyncio.to_thread(self.store.jobs_with_videos_finished_before, cutoff):
             if job.video_path is not None:
                 job.video_path.unlink(missing_ok=True)
+            shutil.rmtree(self.outputs_dir(job.id), ignore_errors=True)
             await asyncio.to_thread(self.store.update_job, job.id, video_path=None)
 
 

@@ -219,8 +219,10 @@ class SlackRenderer:
 
     async def tell(self, origin: Origin, message: messages.Message) -> None:
         """An ephemeral message to the person: `response_url` first, `chat.postEphemeral` if that fails."""
-        if origin.response_url and await asyncio.to_thread(_respond, origin.response_url, message):
-            return
+        if origin.response_url:
+            delivered = await asyncio.to_thread(_respond, origin.response_url, message)
+            if delivered:
+                return
         try:
             await asyncio.to_thread(
                 lambda: self.client.chat_postEphemeral(

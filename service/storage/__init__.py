@@ -1,4 +1,4 @@
-"""Persistence for drafts (with versions) and render jobs: SQLAlchemy over SQLite or Postgres.
+"""Persistence for drafts (with versions), render jobs and narrated projects: SQLAlchemy over SQLite or Postgres.
 
 Files (rendered videos) live under the data directory; the database holds their paths.
 """
@@ -8,10 +8,28 @@ from __future__ import annotations
 from pathlib import Path
 
 from .db import database_url
-from .records import Draft, DraftVersion, Job, JobStatus
-from .repository import Store, new_id
+from .ids import new_id
+from .project_records import Project, ProjectStatus, Section, SectionStatus
+from .project_repository import ActiveProjectExists, ProjectStore
+from .records import Draft, DraftVersion, Job, JobStage, JobStatus
+from .repository import Store
 
-__all__ = ["Draft", "DraftVersion", "Job", "JobStatus", "Store", "new_id", "open_store"]
+__all__ = [
+    "ActiveProjectExists",
+    "Draft",
+    "DraftVersion",
+    "Job",
+    "JobStage",
+    "JobStatus",
+    "Project",
+    "ProjectStatus",
+    "ProjectStore",
+    "Section",
+    "SectionStatus",
+    "Store",
+    "new_id",
+    "open_store",
+]
 
 
 def open_store(data_dir: Path, url: str | None = None) -> Store:

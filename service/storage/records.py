@@ -49,6 +49,21 @@ class Draft:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+SERVER_META = frozenset({"prepared", "outputs"})
+"""Keys of a job's meta that hold server file names (a storyboard job's prepared scenes and
+outputs): kept out of what the API shows."""
+
+
+@dataclass(frozen=True)
+class JobStage:
+    """Where a running job is: `name` (voicing, fetching, rendering, mixing) and `done` of `total`
+    steps of it (scenes, frames, mixing steps). Kept in memory only, like frame progress."""
+
+    name: str
+    done: int
+    total: int
+
+
 @dataclass(frozen=True)
 class Job:
     """A snapshot of one render job. Re-read it (JobManager.get) to see later progress."""
@@ -71,15 +86,23 @@ class Job:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    stage: JobStage | None = None
+    """The running job's current stage (None when not running, or before its first report)."""
 
     @property
     def finished(self) -> bool:
         return self.status.finished
 
+    @property
+    def kind(self) -> str:
+        """What the job makes: `html` (a composition rendered as it is) or `storyboard`."""
+        return str(self.meta.get("kind", "html"))
+
     def public_dict(self) -> dict[str, Any]:
         """What the API and events show: everything but the HTML and the server's file path."""
         return {
             "id": self.id,
+            "kind": self.kind,
             "status": self.status.value,
             "frames_done": self.frames_done,
             "frames_total": self.frames_total,
@@ -88,7 +111,7 @@ class Job:
             "draft_id": self.draft_id,
             "draft_version": self.draft_version,
             "options": {k: v for k, v in self.options.items() if k != "assets_dir"},
-            "meta": self.meta,
+            "meta": {k: v for k, v in self.meta.items() if k not in SERVER_META},
             "runs": self.runs,
             "video_bytes": self.video_bytes,
             "created_at": self.created_at.isoformat(),

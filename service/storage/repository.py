@@ -7,34 +7,31 @@ short; async callers run them with `asyncio.to_thread` when they might contend.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from .db import make_engine
+from .ids import new_id
 from .models import Base, DraftRow, DraftVersionRow, JobRow, utcnow
+from .project_repository import ProjectStore
 from .records import Draft, DraftVersion, Job, JobStatus
 
 
-def new_id(prefix: str) -> str:
-    """Short, unguessable, URL-safe ids like `dr_3f9c2a1b7e4d5c60`."""
-    return f"{prefix}_{secrets.token_hex(8)}"
-
-
 class Store:
-    """The database behind drafts and jobs."""
+    """The database behind drafts, jobs and (as `store.projects`) projects."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        Base.metadata.create_all(self.engine)
+        Base.metadata.create_all(self.engine)  # creates missing tables; existing ones are left as they are
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.projects = ProjectStore(self._sessions)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -192,7 +189,8 @@ class Store:
         if only_if is not None:
             stmt = stmt.where(JobRow.status.in_([JobStatus(x).value for x in only_if]))
         with self._sessions.begin() as s:
-            if s.execute(stmt.values(**fields)).rowcount == 0:
+            result = s.execute(stmt.values(**fields))
+            if isinstance(result, CursorResult) and result.rowcount == 0:
                 return None
             row = s.get(JobRow, job_id)
             return _job(row) if row else None

@@ -19,6 +19,7 @@ import mimetypes
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -35,7 +36,8 @@ from .errors import StoryError
 from .inputs import StoryboardInvalid
 from .model import Music, Storyboard
 from .scenes import PreparedScene, ProgressCallback, first_failure_stops_all, prepare_scenes
-from .timing import TimedScene, time_scenes
+from .splitting import expand_scenes
+from .timing import time_scenes
 
 DEFAULT_ASSETS = "assets"
 
@@ -59,8 +61,10 @@ class CompiledStoryboard:
     clips: list[PlacedClip]
     music: Music | None
     assets_name: str
-    """The folder, beside the page, its pictures are referred to in."""
+    """The folder, beside the page, its pictures are referred to in ("" → beside the page itself)."""
     scenes: int
+    narration_seconds: float
+    """All the narrations together, as synthesised."""
     warnings: list[str]
     """Backgrounds that fell back to the palette, each naming its scene."""
     credits: list[str]
@@ -95,16 +99,13 @@ class StoryResult:
 
 
 def compile_storyboard(
-    storyboard: Storyboard,
-    scenes: list[PreparedScene],
-    *,
-    settings: Settings,
-    assets_name: str = DEFAULT_ASSETS,
+    storyboard: Storyboard, scenes: Sequence[PreparedScene], *, assets_name: str = ""
 ) -> CompiledStoryboard:
-    """Time the scenes by their narration and compile the page (no I/O); StoryboardInvalid when
-    the measured narration or video is over its cap in `settings`."""
-    timed = time_scenes([s.scene for s in scenes], [s.narration.duration for s in scenes], storyboard.fps)
-    _check_lengths(scenes, timed, settings)
+    """Time the scenes by their narration and compile the page (no I/O). `scenes` are the
+    storyboard's after splitting, in order; the page refers to their picture files in the
+    folder `assets_name` beside it ("" → beside the page itself)."""
+    expanded = expand_scenes(storyboard)
+    timed = time_scenes(expanded, [s.narration.duration for s in scenes], storyboard.fps)
     line_chars, lines = caption_line_chars(storyboard), storyboard.captions.style.max_lines
     cues = [
         cue
@@ -113,17 +114,24 @@ def compile_storyboard(
             s.narration.phrases, offset=t.start, max_chars=line_chars, max_lines=lines
         )
     ]
-    backgrounds = [s.background for s in scenes]
+    prefix = f"{quote(assets_name)}/" if assets_name else ""
     return CompiledStoryboard(
-        html=compile_composition(storyboard, timed, backgrounds, cues, asset_prefix=f"{quote(assets_name)}/"),
+        html=compile_composition(
+            storyboard, timed, [s.background for s in scenes], cues, asset_prefix=prefix
+        ),
         duration=timed[-1].end,
         cues=cues,
         clips=[PlacedClip(s.narration.path, t.start) for s, t in zip(scenes, timed, strict=True)],
         music=storyboard.music,
         assets_name=assets_name,
         scenes=len(scenes),
+        narration_seconds=sum(s.narration.duration for s in scenes),
         warnings=[w for s in scenes for w in s.warnings],
-        credits=[f"{s.label}: {s.background.credit}" for s in scenes if s.background.credit],
+        credits=[
+            f"{t.scene.label}: {s.background.credit}"
+            for s, t in zip(scenes, timed, strict=True)
+            if s.background.credit
+        ],
     )
 
 
@@ -139,16 +147,20 @@ async def finish_storyboard(
     progress: ProgressCallback | None = None,
     cancel: asyncio.Event | None = None,
 ) -> StoryResult:
-    """Render the page (its pictures in `assets_dir`, named `compiled.assets_name`) while the
-    music is fetched (`base_dir` resolves a local path) and the soundtrack mixed; mux; then put
-    the outputs in place, the video last."""
-    if assets_dir.name != compiled.assets_name:
-        raise ValueError(
-            f"the page refers to its pictures in {compiled.assets_name}/, not {assets_dir.name}/"
-        )
+    """Render the page while the music is fetched (`base_dir` resolves a local path) and the
+    soundtrack mixed; mux; then put the outputs in place, the video last. StoryboardInvalid,
+    before any work, when the narration or the video is over its cap in `settings`.
+
+    `assets_dir` is the page's own folder: its picture references start there (the pictures
+    are in `assets_dir / compiled.assets_name`). `outputs.html` gets the page and a copy of that
+    folder beside it; compiled without an assets folder, the page must go into `assets_dir`.
+    """
+    _check_lengths(compiled, settings)
+    if outputs.html and not compiled.assets_name and outputs.html.parent.resolve() != assets_dir.resolve():
+        raise ValueError("a page compiled without an assets folder must be written beside its pictures")
     report = progress or (lambda stage, done, total: None)
     options = dataclasses.replace(
-        render_options, fps=None, assets_dir=assets_dir.parent, max_duration=compiled.duration + 1.0
+        render_options, fps=None, assets_dir=assets_dir, max_duration=compiled.duration + 1.0
     )
     work = Path(tempfile.mkdtemp(prefix=f".{outputs.video.name}.", dir=outputs.video.parent))
     picture, sound, video = work / "picture.mp4", work / "soundtrack.m4a", work / "video.mp4"
@@ -188,7 +200,10 @@ async def finish_storyboard(
         if outputs.captions:
             write_captions(compiled.cues, outputs.captions)
         if outputs.html:
-            replace_folder(assets_dir, outputs.html.with_name(compiled.assets_name))
+            if compiled.assets_name:
+                replace_folder(
+                    assets_dir / compiled.assets_name, outputs.html.with_name(compiled.assets_name)
+                )
             write_atomically(outputs.html, compiled.html.encode())
         move_atomically(video, outputs.video)
     finally:
@@ -225,11 +240,11 @@ async def render_storyboard(
             storyboard, assets_dir=assets, settings=settings, base_dir=base_dir, progress=on_progress
         )
         prepared = time.perf_counter()
-        compiled = compile_storyboard(storyboard, scenes, settings=settings, assets_name=assets_name)
+        compiled = compile_storyboard(storyboard, scenes, assets_name=assets_name)
         result = await finish_storyboard(
             compiled,
             outputs,
-            assets_dir=assets,
+            assets_dir=work,
             settings=settings,
             render_options=options or RenderOptions(),
             base_dir=base_dir,
@@ -266,9 +281,9 @@ async def _music_bed(
     return MusicBed(path, music.volume)
 
 
-def _check_lengths(scenes: list[PreparedScene], timed: list[TimedScene], settings: Settings) -> None:
+def _check_lengths(compiled: CompiledStoryboard, settings: Settings) -> None:
     """The caps again, now measured: the estimate before synthesis can be off for dense text."""
-    spoken = sum(s.narration.duration for s in scenes)
+    spoken = compiled.narration_seconds
     if spoken > settings.story_max_narration_seconds:
         raise StoryboardInvalid(
             [
@@ -277,11 +292,11 @@ def _check_lengths(scenes: list[PreparedScene], timed: list[TimedScene], setting
                 "shorten the text"
             ]
         )
-    total = timed[-1].end
-    if total > settings.story_max_video_seconds:
+    if compiled.duration > settings.story_max_video_seconds:
         raise StoryboardInvalid(
             [
-                f"scenes: the video would last {total:.0f} s, over the {settings.story_max_video_seconds:g} s "
-                "limit (SEEKREEL_STORY_MAX_VIDEO_SECONDS): shorten the text, min_duration or pause_after"
+                f"scenes: the video would last {compiled.duration:.0f} s, over the "
+                f"{settings.story_max_video_seconds:g} s limit (SEEKREEL_STORY_MAX_VIDEO_SECONDS): "
+                "shorten the text, min_duration or pause_after"
             ]
         )

@@ -38,30 +38,21 @@ ProgressCallback = Callable[[Stage, int, int], None]
 
 @dataclass(frozen=True)
 class PreparedScene:
-    """One scene (after `split`) with its voice and its background, ready to compile."""
+    """One scene (after `split`) with its voice and its background, ready to compile. A project
+    may keep these between voicing a scene and rendering the storyboard, and build them again
+    from what it stored."""
 
     index: int
     """Position among the storyboard's scenes after splitting, from 0."""
-    scene: StoryScene
+    text: str
     narration: Narration
     background: PreparedBackground
-    voice_seconds: float
+    warnings: list[str]
+    """Why the background fell back to the palette, naming the scene."""
+    voice_seconds: float = 0.0
     """Time spent on the narration (near 0 when it came from the speech cache)."""
-    background_seconds: float
+    background_seconds: float = 0.0
     """Time spent fetching and decoding the background."""
-
-    @property
-    def label(self) -> str:
-        return self.scene.label
-
-    @property
-    def text(self) -> str:
-        return self.scene.text
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        """Why the background fell back to the palette, naming the scene."""
-        return self.background.warnings
 
 
 def storyboard_voice(storyboard: Storyboard, settings: Settings) -> VoiceSpec:
@@ -156,7 +147,15 @@ async def _prepare(
     except BackgroundError as exc:
         raise StoryboardInvalid([str(exc)]) from exc
     step("fetching")
-    return PreparedScene(index, scene, narration, background, voiced - started, time.perf_counter() - voiced)
+    return PreparedScene(
+        index,
+        scene.text,
+        narration,
+        background,
+        list(background.warnings),
+        voice_seconds=voiced - started,
+        background_seconds=time.perf_counter() - voiced,
+    )
 
 
 async def first_failure_stops_all(work: Sequence[Awaitable[T]]) -> list[T]:

@@ -7,7 +7,7 @@ loop), so its message says what is wrong and how to fix it in one sentence.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -22,8 +22,8 @@ class Finding:
     line: int | None = None
     """1-based line in the document, where one applies."""
 
-    def to_dict(self) -> dict:
-        data: dict = {"code": self.code, "severity": self.severity, "message": self.message}
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": self.code, "severity": self.severity, "message": self.message}
         if self.line is not None:
             data["line"] = self.line
         return data
@@ -56,7 +56,7 @@ class ValidationReport:
     def extend(self, findings: list[Finding]) -> None:
         self.findings = _ordered([*self.findings, *findings])
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "findings": [f.to_dict() for f in self.findings]}
 
 

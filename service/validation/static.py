@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from bs4 import BeautifulSoup, Comment, Doctype, ProcessingInstruction, Tag
+from bs4.element import NavigableString
 
 from sandbox import PLACEHOLDER_RE, CompositionError, declared_variables, parse_composition
 
@@ -97,7 +98,11 @@ def _doctype(soup: BeautifulSoup) -> list[Finding]:
             if str(node).strip().lower() == "html":
                 return []
             break
-        if isinstance(node, Tag) or (not isinstance(node, Comment | ProcessingInstruction) and node.strip()):
+        if isinstance(node, Tag) or (
+            isinstance(node, NavigableString)
+            and not isinstance(node, Comment | ProcessingInstruction)
+            and node.strip()
+        ):
             break  # content before the doctype puts the browser in quirks mode
     return [finding("missing-doctype", "the document must start with <!doctype html> (on the first line)", 1)]
 
@@ -117,7 +122,7 @@ def _scripts(
         raw_spans.append((start, start + len(text)))
         if tag.name == "style":
             continue
-        kind = (tag.get("type") or "").split(";")[0].strip().lower()
+        kind = str(tag.get("type") or "").split(";")[0].strip().lower()
         if is_js_type(kind):
             scripts.append(Script(text, src.line_of(start)))
             script_spans.append((start, start + len(text)))

@@ -226,7 +226,7 @@ def _clause(edit: _Edit, clause: str, masked: Masked) -> str | None:
         if target_words.lower() in ("aspect", "aspect ratio", "format", "shape", "orientation"):
             return _style_clause(edit, raw, masked)
         target = _resolve(target_words, edit)
-        if target in edit.colors.values():
+        if target is not None and target in edit.colors.values():
             color = normalize_css_color(value) or _color_from_words(value)
             if color is None:
                 raise ValueError(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from sandbox import variable_text
+
 OFFLINE = "offline"
 
 
@@ -33,7 +35,9 @@ class OfflineProvider:
             aspect=aspect,
             fps=fps,
             brand_colors=list(brand_colors) if brand_colors else None,
-            variables=dict(variables) if variables else None,
+            variables={name: variable_text(value) for name, value in variables.items()}
+            if variables
+            else None,
         )
         return composition.html
 
