@@ -7,6 +7,8 @@ behind by a failure. The issue's own end-to-end test is tests/test_storyboard_en
 from __future__ import annotations
 
 import asyncio
+import io
+import re
 import socket
 import wave
 from collections.abc import Iterator
@@ -14,10 +16,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from media import stream_end, video_info
+from fakes.media_server import MediaServer, Route
+from media import close_to, stream_end, video_frame, video_info
 from PIL import Image
 
-from sandbox import RenderOptions
+from sandbox import BrowserPool, RenderOptions
+from service.projects import RenderedStory, SceneMedia
+from service.projects.pipeline_engine import PipelineEngine
 from service.settings import Settings
 from service.storyboards import (
     Storyboard,
@@ -207,3 +212,52 @@ def test_narration_caps_before_and_after_synthesis(tmp_path: Path, speech_cache:
     with pytest.raises(StoryboardInvalid, match=r"the narration lasts 10 s, over the 5 s limit"):
         asyncio.run(render_storyboard(digits, out, settings=capped))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_projects_sections_rendered_later_by_the_real_engine(tmp_path: Path, speech_cache: Path) -> None:
+    """The project flow on the real pipeline: each section voiced and fetched on its own (kept as
+    SceneMedia, as the database keeps it), then compiled and rendered from what was kept."""
+    picture = io.BytesIO()
+    Image.new("RGB", (32, 18), (0, 200, 0)).save(picture, "PNG")
+    with MediaServer({"/still.png": Route(picture.getvalue())}) as media:
+        engine = PipelineEngine(Settings(tts_cache_dir=speech_cache, fetch_allow_hosts=media.host_port))
+        board = engine.check(
+            {
+                "fps": 10,
+                "scenes": [
+                    {"text": "Hello.", "background": {"color": "#ff0000"}, "min_duration": 1},
+                    {"text": "Look.", "background": {"src": f"{media.url}/still.png"}, "min_duration": 1},
+                ],
+            }
+        )
+        kept = [
+            SceneMedia.from_json(
+                asyncio.run(engine.prepare(board, i, folder=tmp_path / f"section{i}")).to_json()
+            )
+            for i in range(2)
+        ]
+
+    async def render() -> RenderedStory:
+        async with BrowserPool(1) as pool:
+            return await engine.render(
+                board,
+                tmp_path / "out.mp4",
+                folder=tmp_path / "render",
+                prepared=kept,
+                options=OPTIONS,
+                pool=pool,
+                progress=lambda stage, done, total: None,
+                cancel=asyncio.Event(),
+            )
+
+    rendered = asyncio.run(render())
+    video = tmp_path / "out.mp4"
+    assert rendered.duration == 2.0 and video_info(video)["frames"] == 20
+    assert abs(stream_end(video, "a") - stream_end(video, "v")) <= 0.1
+    assert close_to(video_frame(video, 5, 10).getpixel((80, 20)), (255, 0, 0))
+    assert close_to(video_frame(video, 15, 10).getpixel((80, 20)), (0, 200, 0))
+    page = (rendered.composition_dir / "index.html").read_text()
+    still = re.search(r'"(s1/[^"]+)"', page)
+    assert still and (rendered.composition_dir / still.group(1)).is_file()
+    vtt = rendered.captions_vtt.read_text()
+    assert vtt.index("Hello.") < vtt.index("Look.") and "Look." in rendered.captions_srt.read_text()
