@@ -81,11 +81,12 @@ def test_uncaught_error_reports_its_time(tmp_path: Path, launched: list[int], ru
 def test_a_worker_stopped_by_anothers_error_leaves_nothing_unretrieved(tmp_path: Path, run) -> None:
     """Worker 2 is in the middle of a seek when worker 1's page throws: its pending browser
     call is cancelled with it, and no "Task exception was never retrieved" reaches stderr."""
-    idle = "new Promise(r => requestIdleCallback(r, {timeout: %d}))"
+    # Every clock a page can read is virtual, so "busy for a while" is spent computing.
+    busy = "{ let x = 0; for (let i = 0; i < %d; i++) x ^= i; document.body.dataset.x = x; }"
     html = comp(
         "addEventListener('hf-seek', e => { const t = e.detail.time;"
-        f" if (t >= 1) e.detail.waitUntil({idle % 1000});"
-        f" else if (t === 0) e.detail.waitUntil({idle % 300});"
+        f" if (t >= 1) {busy % 1_500_000_000}"
+        f" else if (t === 0) {busy % 300_000_000}"
         " else throw new Error('first worker fails'); });",
         duration=2,
     )

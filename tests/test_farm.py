@@ -46,11 +46,18 @@ PAGE = """<!doctype html>
    /*SLOW*/
  });
 </script></body></html>"""
+
+
 # Each frame does ~0.1-0.2 s of real work before its capture (every clock a page can read is
 # virtual, so the delay is spent computing), so a segment takes well over a second.
-SLOW = PAGE.replace(
-    "/*SLOW*/", "let spin = 0; for (let i = 0; i < 1.5e8; i++) spin ^= i; document.body.dataset.spin = spin;"
-)
+def busy_page(iterations: float) -> str:
+    return PAGE.replace(
+        "/*SLOW*/",
+        f"let spin = 0; for (let i = 0; i < {iterations:.0f}; i++) spin ^= i; document.body.dataset.spin = spin;",
+    )
+
+
+SLOW = busy_page(1.5e8)
 FAILING = PAGE.replace(
     "/*SLOW*/", "if (Math.abs(t - 1.5) < 1e-6) throw new Error('the chart data is missing');"
 )
@@ -302,7 +309,7 @@ def test_a_segment_past_the_soft_time_limit_fails_the_render_and_loses_its_brows
     farm: Farm, page_dir: Path, tmp_path: Path
 ) -> None:
     page = page_dir / "page.html"
-    page.write_text(SLOW.replace("timeout: 150", "timeout: 1000"))  # 10 s a segment; the limit is 8
+    page.write_text(busy_page(1.2e9))  # ~1 s a frame, 10 s a segment; the limit is 8
     workers = farm.ensure_workers(2)
     code, err = finish(start_render(page, tmp_path / "out/farm.mp4", farm.env))
     assert code == 1
