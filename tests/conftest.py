@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.slack_api import FakeSlack
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/media.py, tests/fakes
 
@@ -17,3 +19,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/media.py, test
 def run() -> Iterator[object]:
     """Run a coroutine to completion on a fresh event loop (no pytest-asyncio needed)."""
     yield asyncio.run
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Tests marked `anyio` run on asyncio."""
+    return "asyncio"
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    """A fake Slack Web API on 127.0.0.1 for the bot's tests."""
+    with FakeSlack() as fake:
+        yield fake

@@ -9,6 +9,7 @@ from service.slack.commands import (
     CommandProblem,
     HelpCommand,
     RenderCommand,
+    StoryCommand,
     parse_command,
     plain_text,
 )
@@ -117,3 +118,35 @@ def test_help_is_ephemeral_and_shows_examples_and_limits() -> None:
     assert message["response_type"] == "ephemeral"
     assert "/render a 6-second title card" in message["text"]
     assert "--duration" in message["text"] and "60 s" in message["text"] and "1,500" in message["text"]
+
+
+def test_story_takes_a_topic_or_the_script_on_the_lines_below() -> None:
+    assert parse_command("story how rivers shape the land", max_duration=MAX_DURATION) == StoryCommand(
+        topic="how rivers shape the land"
+    )
+    script = "Story --aspect 9:16 --voice joe Rivers\nRivers carve valleys.\n\nThey reach the sea.\n"
+    assert parse_command(script, max_duration=MAX_DURATION) == StoryCommand(
+        text="Rivers carve valleys.\n\nThey reach the sea.", title="Rivers", aspect="9:16", voice="joe"
+    )
+    untitled = parse_command("story\n&lt;b&gt; is bold", max_duration=MAX_DURATION)
+    assert untitled == StoryCommand(text="<b> is bold")
+    # a prompt that merely starts with a longer word is still a prompt
+    assert parse_command("storyboard for a launch", max_duration=MAX_DURATION) == RenderCommand(
+        "storyboard for a launch"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("story", "what the story is about"),
+        ("story --duration 4 rivers", "--duration"),
+        ("story --aspect 2:1 rivers", "2:1"),
+        ("story --voice", "needs a value"),
+        ("story " + "word " * 400, "put them on the lines after"),
+    ],
+)
+def test_story_mistakes_explain_themselves(text: str, says: str) -> None:
+    command = parse_command(text, max_duration=MAX_DURATION)
+    assert isinstance(command, CommandProblem)
+    assert says in command.message
