@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.fakes.slack_api import FakeSlack
 
@@ -32,3 +33,14 @@ def slack() -> Iterator[FakeSlack]:
     """A fake Slack Web API on 127.0.0.1 for the bot's tests."""
     with FakeSlack() as fake:
         yield fake
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright, for the web editor's tests (see `needs_chromium`)."""
+    from service_helpers import CHROMIUM
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
