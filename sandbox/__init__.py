@@ -59,6 +59,7 @@ from .render import (
 from .render_options import (
     QUALITIES,
     RESOLUTION_NAMES,
+    RESOLUTION_PATTERN,
     Quality,
     RenderOptions,
     default_workers,
@@ -78,6 +79,7 @@ __all__ = [
     "PLACEHOLDER_RE",
     "QUALITIES",
     "RESOLUTION_NAMES",
+    "RESOLUTION_PATTERN",
     "TEXT_FAMILIES",
     "Aspect",
     "BrowserKind",

@@ -51,7 +51,7 @@ IMAGE_CODECS = {"jpeg": "mjpeg", "png": "png"}
 
 def ffmpeg_exe() -> str:
     """The ffmpeg binary every encode uses (imageio-ffmpeg's, so its version is pinned)."""
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
 def rate(fps: float) -> str:

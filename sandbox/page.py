@@ -11,6 +11,7 @@ import asyncio
 import base64
 import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -75,7 +76,7 @@ class PageSession:
         self._frame_no = 0
         self._time: float | None = None
         self._loaded: asyncio.Event = asyncio.Event()
-        self._unlisten = lambda: None
+        self._unlisten: Callable[[], None] = lambda: None
         self._script_installed = False
         self._main_frame: str | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -218,7 +219,8 @@ class PageSession:
         except TimeoutError:
             self.browser.broken = True
             raise RenderError(f"the browser produced no frame within {FRAME_TIMEOUT:g} s") from None
-        return res.get("screenshotData")
+        data = res.get("screenshotData")
+        return None if data is None else str(data)
 
     async def timer_calls(self) -> list[TimerCall]:
         """Which timers the page's own code called, and when, since it loaded.
@@ -242,6 +244,9 @@ class PageSession:
 
     async def close(self) -> None:
         self._unlisten()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._context_id and self.browser.alive:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(
@@ -264,16 +269,23 @@ class PageSession:
             raise RenderError(f"browser refused {method}: {exc}") from None
 
     async def _race(self, aw: Any) -> Any:
-        """Await `aw`, but fail at once if the page crashes meanwhile."""
+        """Await `aw`, but fail at once if the page crashes meanwhile.
+
+        `aw` runs as a task of its own, and `asyncio.wait` leaves it running when this
+        coroutine is cancelled (a seek's timeout). So it is finished here on every way out;
+        else it would fail later, when the browser is closed, with nobody to hear it.
+        """
         assert self.state.crashed is not None
         task = asyncio.ensure_future(aw)
-        done, _ = await asyncio.wait({task, self.state.crashed}, return_when=asyncio.FIRST_COMPLETED)
-        if task in done:
-            return task.result()
-        task.cancel()
-        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # consumed: no "never retrieved"
-        self.browser.broken = True
-        raise PageCrashed(self.state.crashed.result())
+        try:
+            done, _ = await asyncio.wait({task, self.state.crashed}, return_when=asyncio.FIRST_COMPLETED)
+            if task in done:
+                return task.result()
+            self.browser.broken = True
+            raise PageCrashed(self.state.crashed.result())
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     def raise_if_errors(self) -> None:
         """Uncaught page errors so far, as a PageError naming the first one and its time."""

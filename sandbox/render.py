@@ -130,7 +130,7 @@ async def render_to_file(
             if finishing is not None:
                 await finishing
         except BaseException:
-            if finishing is not None and not finishing.done():
+            if finishing is not None:  # even when done: its own failure is retrieved here
                 finishing.cancel()
                 await asyncio.gather(finishing, return_exceptions=True)
             raise
@@ -295,7 +295,7 @@ async def _run_all(coros: list) -> None:  # type: ignore[type-arg]
         raise _first_leaf(group) from None
 
 
-def _first_leaf(group: BaseExceptionGroup) -> BaseException:  # type: ignore[type-arg]
+def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
     exc: BaseException = group
     while isinstance(exc, BaseExceptionGroup):
         exc = exc.exceptions[0]

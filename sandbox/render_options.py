@@ -26,6 +26,11 @@ _NAMED_HEIGHTS: dict[str, int] = {
 RESOLUTION_NAMES: tuple[str, ...] = tuple(_NAMED_HEIGHTS)
 """Named output sizes (the short side); any matching WxH works too."""
 _WXH_RE = re.compile(r"^(\d{2,5})x(\d{2,5})$")
+_NATIVE = ("auto", "native")
+RESOLUTION_PATTERN = (
+    "^(" + "|".join(map(re.escape, (*_NATIVE, *_NAMED_HEIGHTS))) + r"|[0-9]{2,5}x[0-9]{2,5})$"
+)
+"""The resolutions `output_size` understands, in their canonical spelling (for API schemas)."""
 MAX_OUTPUT_PIXELS = 3840 * 2160
 
 
@@ -54,7 +59,7 @@ def output_size(layout: tuple[int, int], resolution: str | None) -> tuple[int, i
     side is rounded to the nearest even number.
     """
     lw, lh = layout
-    if resolution is None or resolution.strip().lower() in ("", "auto", "native"):
+    if resolution is None or resolution.strip().lower() in ("", *_NATIVE):
         scale = 1.0
     else:
         res = resolution.strip().lower()

@@ -117,6 +117,14 @@
     return id;
   });
   define(window, "cancelAnimationFrame", (id) => void frameCallbacks.delete(id));
+  // Idle callbacks would fire whenever the real browser is idle: on the virtual clock they
+  // are zero-delay timers that see a fixed, generous deadline.
+  const IDLE_DEADLINE = Object.freeze({ didTimeout: false, timeRemaining: () => 50 });
+  define(window, "requestIdleCallback", (fn) => {
+    noteTimer("requestIdleCallback");
+    return addTimer(fn, 0, [IDLE_DEADLINE], false);
+  });
+  define(window, "cancelIdleCallback", (id) => void timers.delete(id));
   // Nothing in a composition may reach the network: take the peer-to-peer APIs away too.
   for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection", "RTCDataChannel", "RTCIceCandidate"]) {
     try { delete window[name]; } catch (_) { /* not configurable: other layers still block it */ }

@@ -87,7 +87,8 @@ def test_html_prompt_duration_and_resolution_limits_are_each_a_clear_error(c: Te
     error = error_of(c.post("/render", json={"html": tiny(), "resolution": "4k"}), 400)
     assert error["code"] == "resolution_too_large"
     error = error_of(c.post("/render", json={"html": tiny(), "resolution": "huge"}), 400)
-    assert error["code"] == "composition_error" and "720p" in error["message"]
+    assert error["code"] == "invalid_request" and error["message"].startswith("resolution: unknown")
+    assert "720p" in error["message"]
 
 
 def test_html_that_breaks_the_contract_is_400_before_anything_is_queued(c: TestClient) -> None:

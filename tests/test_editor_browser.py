@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from service_helpers import LiveServer, make_settings, needs_chromium, tiny
 
-from sandbox import PLACEHOLDER_RE
+from sandbox import PLACEHOLDER_RE, parse_composition
 from service.api import create_app
 
 SEEK_PROBE = (
@@ -209,3 +209,26 @@ def test_with_api_keys_the_editor_asks_once_and_the_video_loads_with_the_key(
         assert "access_token=sekrit" in page.get_attribute("#download-link", "href")
         assert page.evaluate("localStorage.getItem('seekreel.apiKey')") == "sekrit"
     assert not [p for p in problems if not p.startswith("net::ERR_ABORTED")]
+
+
+@pytest.mark.parametrize(
+    ("aspect", "duration", "expected"),
+    [
+        ("", "", ((1080, 1920), 4.0)),  # left at "from the prompt": the prompt decides, as on the CLI
+        ("1:1", "3", ((1080, 1080), 3.0)),  # an explicit choice wins over the prompt
+    ],
+)
+def test_new_draft_form_takes_shape_and_length_from_the_prompt_unless_chosen(
+    browser: Browser, server: LiveServer, aspect: str, duration: str, expected: tuple[tuple[int, int], float]
+) -> None:
+    page, problems = open_editor(browser, server.url)
+    assert page.input_value("#prompt-aspect") == "" and page.input_value("#prompt-duration") == ""
+    page.fill("#prompt", "a 4-second vertical countdown")
+    page.select_option("#prompt-aspect", aspect)
+    page.select_option("#prompt-duration", duration)
+    page.click("#prompt-submit")
+    page.wait_for_selector("#editor-view:not([hidden])", timeout=60_000)
+    draft_id = page.evaluate("new URLSearchParams(location.search).get('draft')")
+    comp = parse_composition(httpx.get(f"{server.url}/drafts/{draft_id}").json()["html"])
+    assert ((comp.width, comp.height), comp.duration) == expected
+    assert problems == []

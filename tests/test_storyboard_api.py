@@ -111,7 +111,8 @@ def test_a_preview_is_the_approval_step_then_rendered_as_it_is(tmp_path: Path, r
     settings = settings_for(tmp_path, receiver)
     with LiveServer(create_app(settings, engine=ToneEngine(settings))) as server:
         client = Client(server.url)
-        preview_id = client.http.post("/v2/video/storyboard", json=REQUEST).json()["data"]["jobId"]
+        hook = {**REQUEST, "webhook": f"{receiver.url}/preview"}
+        preview_id = client.http.post("/v2/video/storyboard", json=hook).json()["data"]["jobId"]
         busy = client.http.post("/v2/video/storyboard", json=REQUEST)
         assert busy.status_code == 409 and busy.json()["error"]["project_id"] == preview_id
 
@@ -135,6 +136,25 @@ def test_a_preview_is_the_approval_step_then_rendered_as_it_is(tmp_path: Path, r
             done["data"]["status"] == "completed" and httpx.get(done["data"]["videoUrl"]).status_code == 200
         )
         assert client.poll(preview_id)[0]["data"]["renderJobId"] == render_id
+        deadline = time.monotonic() + 30
+        while len(receiver.requests) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    ready, finished = sorted(receiver.requests, key=lambda r: r.body["job_id"] != preview_id)
+    assert ready.body["job_id"] == preview_id and ready.body["data"]["projectStatus"] == "NeedsApproval"
+    assert finished.body["job_id"] == render_id and finished.body["data"]["status"] == "completed"
+
+
+def test_a_webhook_the_guard_refuses_is_refused_with_the_request(
+    tmp_path: Path, receiver: JsonServer
+) -> None:
+    settings = settings_for(tmp_path, receiver)
+    with LiveServer(create_app(settings, engine=ToneEngine(settings))) as server:
+        client = Client(server.url)
+        for url in ("http://169.254.169.254/hook", "ftp://example.org/hook", "http://10.0.0.7:8080/x"):
+            r = client.http.post("/v2/video/storyboard/render", json={**REQUEST, "webhook": url})
+            assert r.status_code == 400 and r.json()["error"]["code"] == "source_refused", r.text
+            assert r.json()["error"]["message"].startswith("webhook: ")
+        assert client.http.get("/healthz").json()["queue"] == 0
 
 
 def test_a_failed_render_answers_success_false_with_a_code_and_a_message(

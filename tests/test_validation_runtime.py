@@ -131,6 +131,10 @@ HIDDEN_TIMERS = {
         "const clock = { tick: globalThis[String.fromCharCode(115) + 'etInterval'] }; clock.tick(() => {}, 50);",
     ),
     "base64 name": ("requestAnimationFrame", "self[atob('cmVxdWVzdEFuaW1hdGlvbkZyYW1l')](() => {});"),
+    "idle callback": (
+        "requestIdleCallback",
+        "window[['request', 'Idle', 'Callback'].join('')](() => {});",
+    ),
 }
 
 

@@ -21,6 +21,7 @@ from .docs_page import mount_docs
 from .editor_page import mount_editor
 from .errors import install_error_handlers
 from .limits import BodySizeLimit
+from .openapi import install_openapi
 from .state import Services
 from .story_errors import install_story_error_handlers
 
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, *, engine: StoryEngine | None =
     app.state.auth = auth
     app.state.services = services
     install_error_handlers(app)
+    install_openapi(app, settings, auth)
     install_story_error_handlers(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
 

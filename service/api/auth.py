@@ -23,16 +23,17 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Annotated
-from urllib.parse import parse_qsl, urlencode
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
 
 from ..settings import Settings
 from .errors import ApiError
-from .schemas import TokenOut
+from .schemas import OAuthErrorOut, TokenOut, TokenRequest
 
 TOKEN_PREFIX = "srt_"
 ANONYMOUS = "anonymous"
@@ -180,46 +181,38 @@ CallerId = Annotated[str, Depends(require_auth)]
 
 token_router = APIRouter(tags=["auth"])
 
-_TOKEN_FIELDS = {
-    "type": "object",
-    "properties": {
-        "grant_type": {"type": "string", "examples": ["client_credentials"]},
-        "client_id": {"type": "string"},
-        "client_secret": {"type": "string"},
-    },
-}
-_TOKEN_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/x-www-form-urlencoded": {"schema": {**_TOKEN_FIELDS, "required": ["grant_type"]}},
-            "application/json": {"schema": {**_TOKEN_FIELDS, "required": ["client_id", "client_secret"]}},
-        },
-    }
-}
+_JSON_TOKEN_REQUEST = {**TokenRequest.model_json_schema(), "required": ["client_id", "client_secret"]}
+"""The hosted storyboard API's JSON form of the request: grant_type may be left out."""
 TOKEN_PATHS = ("/oauth2/token", "/v1/oauth2/token", "/pictoryapis/v1/oauth2/token")
 """Where tokens are issued: seekreel's own path, and the hosted storyboard API's (with and without its prefix)."""
 
 
 async def issue_token(request: Request) -> JSONResponse:
-    """Trade a client id and secret for a Bearer token (RFC 6749 §4.4): form fields (with
-    `grant_type=client_credentials`), HTTP Basic, or a JSON body `{"client_id", "client_secret"}`
-    as the hosted storyboard API takes it (`grant_type` optional there)."""
+    """Trade a client id and secret for a Bearer token (RFC 6749 §4.4): form fields, HTTP Basic,
+    or a JSON body `{"client_id", "client_secret"}` as the hosted storyboard API takes it.
+
+    The body is read here rather than by FastAPI so that every answer, a malformed request
+    too, has OAuth2's own error shape, which OAuth client libraries expect.
+    """
     config: AuthConfig = request.app.state.auth
     fields = await _token_fields(request)
     if fields is None:
-        return _oauth_error(400, "invalid_request", "send a form or a JSON object")
-    if fields.get("grant_type", "client_credentials") != "client_credentials":
-        return _oauth_error(400, "unsupported_grant_type", "only grant_type=client_credentials is supported")
-    client_id, client_secret = fields.get("client_id"), fields.get("client_secret")
+        return _oauth_error(400, "invalid_request", "send a form, or a JSON object")
+    if "grant_type" not in fields:
+        return _oauth_error(400, "invalid_request", "send grant_type=client_credentials")
+    try:
+        form = TokenRequest.model_validate(fields)
+    except ValidationError as exc:
+        if any(e["loc"] == ("grant_type",) for e in exc.errors()):
+            return _oauth_error(
+                400, "unsupported_grant_type", "only grant_type=client_credentials is supported"
+            )
+        return _oauth_error(400, "invalid_request", "client_id and client_secret are text")
     basic = _basic_credentials(request.headers.get("authorization", ""))
-    if basic is not None:
-        client_id, client_secret = basic
-    if not client_id or not client_secret:
-        return _oauth_error(400, "invalid_request", "send client_id and client_secret")
+    client_id, client_secret = basic or (form.client_id, form.client_secret)
     expected = config.clients.get(client_id)
     if expected is None or not hmac.compare_digest(expected.encode(), client_secret.encode()):
-        return _oauth_error(401, "invalid_client", "unknown client or wrong secret")
+        return _oauth_error(401, "invalid_client", "unknown client, or a wrong or missing secret")
     token = TokenOut(access_token=config.issue_token(client_id), token_type="Bearer", expires_in=config.ttl)
     return JSONResponse(token.model_dump(), headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
@@ -231,26 +224,37 @@ for _path in TOKEN_PATHS:
         methods=["POST"],
         response_model=TokenOut,
         summary="OAuth2 client credentials → access token",
-        responses={400: {"description": "unsupported grant type"}, 401: {"description": "unknown client"}},
-        openapi_extra=_TOKEN_BODY,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": TokenRequest.model_json_schema()},
+                    "application/json": {"schema": _JSON_TOKEN_REQUEST},
+                },
+            }
+        },
+        responses={
+            400: {"model": OAuthErrorOut, "description": "invalid_request or unsupported_grant_type"},
+            401: {
+                "model": OAuthErrorOut,
+                "description": "invalid_client: unknown client, wrong or no secret",
+            },
+        },
     )
 
 
-async def _token_fields(request: Request) -> dict[str, str] | None:
-    """The token request's fields from a JSON object or a form body (a form without grant_type
-    is kept without one, so it is told which grant to use)."""
-    raw = await request.body()
-    if request.headers.get("content-type", "").split(";")[0].strip() == "application/json":
-        try:
-            data = json.loads(raw or b"null")
-        except ValueError:
-            return None
-        if not isinstance(data, dict):
-            return None
-        return {k: str(v) for k, v in data.items() if isinstance(v, str | int)}
-    form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
-    form.setdefault("grant_type", "")
-    return form
+async def _token_fields(request: Request) -> dict[str, Any] | None:
+    """The request's fields: a JSON object (grant_type defaults to client_credentials there),
+    else the form; None for JSON that is not an object."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return dict(await request.form())
+    try:
+        data = json.loads(await request.body() or b"null")
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return {"grant_type": "client_credentials", **data}
 
 
 def _oauth_error(status: int, error: str, description: str) -> JSONResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from sandbox import BrowserUnavailable, CompositionError, RenderError, capture_frame, parse_composition
 
@@ -13,8 +13,9 @@ from ..drafts import title_for, variable_values
 from .auth import Authorized
 from .draft_views import draft_out, load_draft, new_version, save_generated, version_out, version_summary
 from .errors import ApiError, not_found
+from .fields import Resolution, VersionNumber
 from .job_routes import job_out
-from .limits import check_html_size, check_prompt, check_render
+from .limits import check_generation, check_html_size, check_prompt, check_render
 from .pipeline import generate, generation_failed, revise, validation_findings
 from .render_routes import render_options
 from .schemas import (
@@ -32,13 +33,14 @@ from .schemas import (
 from .state import ServicesDep
 
 router = APIRouter(prefix="/drafts", tags=["drafts"], dependencies=[Authorized])
+VersionPath = Annotated[VersionNumber, Path()]
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Create a draft from a prompt or from HTML",
-    responses=error_responses(400, 401, 413, 422, 503),
+    responses=error_responses(400, 413, 422, 503),
 )
 async def create_draft(body: DraftCreate, svc: ServicesDep) -> DraftOut:
     """From a prompt, the generation loop writes version 1; if its last attempt still has findings
@@ -51,6 +53,7 @@ async def create_draft(body: DraftCreate, svc: ServicesDep) -> DraftOut:
     else:
         html = body.html or ""
         check_html_size(svc.settings, html)
+        check_generation(svc.settings, body.duration, body.provider)
         variables = variable_values(body.variables)
         findings = await validation_findings(svc, html, variables)
         draft = await asyncio.to_thread(
@@ -81,7 +84,7 @@ async def list_drafts(
     ]
 
 
-@router.get("/{draft_id}", summary="A draft and its current version", responses=error_responses(401, 404))
+@router.get("/{draft_id}", summary="A draft and its current version", responses=error_responses(404))
 async def get_draft(draft_id: str, svc: ServicesDep) -> DraftOut:
     return draft_out(svc.settings, await load_draft(svc, draft_id))
 
@@ -89,7 +92,7 @@ async def get_draft(draft_id: str, svc: ServicesDep) -> DraftOut:
 @router.put(
     "/{draft_id}",
     summary="Save new HTML (a new version, validated)",
-    responses=error_responses(400, 401, 404, 413),
+    responses=error_responses(400, 404, 413),
 )
 async def update_draft(draft_id: str, body: DraftUpdate, svc: ServicesDep) -> DraftOut:
     """The findings are returned with the draft; a version with errors is still saved (it is a draft)."""
@@ -104,9 +107,7 @@ async def update_draft(draft_id: str, body: DraftUpdate, svc: ServicesDep) -> Dr
     )
 
 
-@router.get(
-    "/{draft_id}/versions", summary="Version history, newest first", responses=error_responses(401, 404)
-)
+@router.get("/{draft_id}/versions", summary="Version history, newest first", responses=error_responses(404))
 async def list_versions(draft_id: str, svc: ServicesDep) -> list[VersionSummary]:
     versions = await asyncio.to_thread(svc.store.list_versions, draft_id)
     if versions is None:
@@ -114,8 +115,8 @@ async def list_versions(draft_id: str, svc: ServicesDep) -> list[VersionSummary]
     return [version_summary(v) for v in versions]
 
 
-@router.get("/{draft_id}/versions/{number}", summary="One version", responses=error_responses(401, 404))
-async def get_version(draft_id: str, number: int, svc: ServicesDep) -> VersionOut:
+@router.get("/{draft_id}/versions/{number}", summary="One version", responses=error_responses(400, 404))
+async def get_version(draft_id: str, number: VersionPath, svc: ServicesDep) -> VersionOut:
     version = await asyncio.to_thread(svc.store.get_version, draft_id, number)
     if version is None:
         await load_draft(svc, draft_id)  # 404 for the draft itself first
@@ -126,9 +127,9 @@ async def get_version(draft_id: str, number: int, svc: ServicesDep) -> VersionOu
 @router.post(
     "/{draft_id}/versions/{number}/restore",
     summary="Make an old version current again (as a new version)",
-    responses=error_responses(401, 404),
+    responses=error_responses(400, 404),
 )
-async def restore_version(draft_id: str, number: int, svc: ServicesDep) -> DraftOut:
+async def restore_version(draft_id: str, number: VersionPath, svc: ServicesDep) -> DraftOut:
     old = await asyncio.to_thread(svc.store.get_version, draft_id, number)
     if old is None:
         await load_draft(svc, draft_id)
@@ -147,12 +148,14 @@ async def restore_version(draft_id: str, number: int, svc: ServicesDep) -> Draft
 @router.post(
     "/{draft_id}/revise",
     summary="Change the draft by instruction, through the model provider",
-    responses=error_responses(400, 401, 404, 422, 503),
+    responses=error_responses(400, 404, 413, 422, 503),
 )
 async def revise_draft(draft_id: str, body: DraftRevise, svc: ServicesDep) -> DraftOut:
     """A valid revision becomes the new version; otherwise 422 with the findings and the draft is unchanged."""
     instruction = check_prompt(svc.settings, body.instruction)
     current = (await load_draft(svc, draft_id)).current
+    if not current.html.strip():
+        raise ApiError(400, "composition_error", "the draft has no HTML to revise: save a composition first")
     result = await revise(svc, current.html, instruction, provider=body.provider, model=body.model)
     if not result.ok or result.html is None:
         raise generation_failed(result, "the revision")
@@ -173,15 +176,15 @@ async def revise_draft(draft_id: str, body: DraftRevise, svc: ServicesDep) -> Dr
     response_class=Response,
     responses={
         200: {"content": {"image/png": {}}, "description": "The frame at time t."},
-        **error_responses(400, 401, 404, 422, 503),
+        **error_responses(400, 404, 413, 422, 503),
     },
 )
 async def draft_frame(
     draft_id: str,
     svc: ServicesDep,
     t: Annotated[float, Query(ge=0, description="Seconds from the start.")] = 0.0,
-    version: Annotated[int | None, Query(ge=1)] = None,
-    resolution: Annotated[str | None, Query(examples=["360p"])] = None,
+    version: Annotated[VersionNumber | None, Query()] = None,
+    resolution: Annotated[Resolution | None, Query()] = None,
 ) -> Response:
     draft = await load_draft(svc, draft_id)
     chosen = draft.current
@@ -196,7 +199,7 @@ async def draft_frame(
         chosen.html, variables=chosen.variables, max_duration=options.max_duration
     ).duration
     if t > duration:
-        raise ApiError(400, "invalid_request", f"t={t:g} is past the end: the draft is {duration:g} s long")
+        raise ApiError(400, "time_out_of_range", f"t={t:g} is past the end: the draft is {duration:g} s long")
     try:
         async with svc.previews:
             png = await capture_frame(chosen.html, t, options, pool=svc.jobs.pool)
@@ -211,7 +214,7 @@ async def draft_frame(
     "/{draft_id}/render",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Render the draft as a job",
-    responses=error_responses(400, 401, 404, 413, 429, 503),
+    responses=error_responses(400, 404, 413, 429, 503),
 )
 async def render_draft(
     draft_id: str, body: DraftRenderRequest, svc: ServicesDep, response: Response

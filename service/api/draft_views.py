@@ -37,7 +37,7 @@ def draft_out(settings: Settings, draft: Draft) -> DraftOut:
         variables=version.variables,
         defaults=defaults,
         placeholders=placeholders(version.html),
-        findings=version.findings,  # type: ignore[arg-type]
+        findings=version.findings,
         ok=summary.ok,
         source=version.source,
         note=version.note,
@@ -64,7 +64,7 @@ def version_out(version: DraftVersion) -> VersionOut:
         **version_summary(version).model_dump(),
         html=version.html,
         variables=version.variables,
-        findings=version.findings,  # type: ignore[arg-type]
+        findings=version.findings,
     )
 
 

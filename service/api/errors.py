@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from sandbox import BrowserUnavailable, CompositionError
 
@@ -82,7 +83,7 @@ def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[str, str, 
         elif kind == "extra_forbidden":
             msg = "unknown field"
         else:
-            msg = err.get("msg", "invalid value")
+            msg = err.get("msg", "invalid value").removeprefix("Value error, ")
         details.append({"field": field, "message": msg})
     first = details[0] if details else {"field": "body", "message": "invalid request"}
     summary = first["message"] if first["field"] == "body" else f"{first['field']}: {first['message']}"
@@ -99,13 +100,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         code, message, details = describe_validation_errors(list(exc.errors()))
-        extra = {"details": details} if details else {}
+        extra: dict[str, Any] = {"details": details} if details else {}
         return error_response(400, code, message, **extra)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "error")
-        return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return error_response(exc.status_code, code, str(exc.detail), headers=headers or None)
 
     # Exceptions from the layers below that mean one thing to a caller wherever they come from.
     simple: list[tuple[type[Exception], int, str, dict[str, str] | None]] = [
@@ -121,6 +125,19 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, "internal", "internal error; the server log has the details")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method of every route at this path: Starlette's own 405 names only the first route's."""
+    path = request.scope["path"]
+    return sorted(
+        {
+            method
+            for route in request.app.router.routes
+            if isinstance(route, Route) and route.methods and route.path_regex.match(path)
+            for method in route.methods
+        }
+    )
 
 
 def simple_handler(status: int, code: str, headers: dict[str, str] | None) -> Any:

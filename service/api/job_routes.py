@@ -59,7 +59,7 @@ async def load_job(svc: ServicesDep, job_id: str) -> Job:
     return job
 
 
-@router.get("/{job_id}", summary="A job's state and progress", responses=error_responses(401, 404))
+@router.get("/{job_id}", summary="A job's state and progress", responses=error_responses(404))
 async def get_job(job_id: str, svc: ServicesDep) -> JobOut:
     return job_out(await load_job(svc, job_id), svc.jobs)
 
@@ -74,7 +74,7 @@ async def get_job(job_id: str, svc: ServicesDep) -> JobOut:
             "description": "`snapshot` first, then `status` and `progress` events (data: the job as JSON) "
             "until the job is finished; then the stream ends.",
         },
-        **error_responses(401, 404),
+        **error_responses(404),
     },
 )
 async def job_events(job_id: str, svc: ServicesDep) -> StreamingResponse:
@@ -93,16 +93,14 @@ async def job_events(job_id: str, svc: ServicesDep) -> StreamingResponse:
     responses={
         200: {"content": {"video/mp4": {}}, "description": "The video."},
         206: {"description": "The requested byte range."},
-        **error_responses(401, 403, 404, 409, 410),
+        **error_responses(403, 404, 409, 410, 422, 500, 503),
     },
 )
 async def job_video(job_id: str, svc: ServicesDep) -> FileResponse:
     return video_response(await load_job(svc, job_id))
 
 
-@router.delete(
-    "/{job_id}", summary="Cancel a queued or running job", responses=error_responses(401, 404, 409)
-)
+@router.delete("/{job_id}", summary="Cancel a queued or running job", responses=error_responses(404, 409))
 async def cancel_job(job_id: str, svc: ServicesDep) -> JobOut:
     job = await load_job(svc, job_id)
     if job.finished:

@@ -9,6 +9,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox import RenderOptions, output_size, parse_composition
 
+from ..generation.providers import PROVIDERS, configured_providers, missing_settings
 from ..settings import Settings
 from .errors import ApiError
 
@@ -63,15 +64,16 @@ async def _send_413(send: Send, limit: int) -> None:
 
 
 def check_prompt(settings: Settings, prompt: str) -> str:
-    prompt = prompt.strip()
-    if not prompt:
-        raise ApiError(400, "invalid_request", "prompt: describe the video you want (it is empty)")
+    """The prompt without surrounding space. Its length is counted as sent, as the API schema states."""
     if len(prompt) > settings.max_prompt_chars:
         raise ApiError(
             413,
             "prompt_too_long",
             f"the prompt has {len(prompt)} characters; this server accepts at most {settings.max_prompt_chars}",
         )
+    prompt = prompt.strip()
+    if not prompt:
+        raise ApiError(400, "invalid_request", "prompt: describe the video you want (it is empty)")
     return prompt
 
 
@@ -94,6 +96,26 @@ def check_duration(settings: Settings, duration: float | None) -> None:
             f"duration {duration:g} s is out of range: this server renders 0 < duration ≤ "
             f"{settings.max_duration:g} s",
         )
+
+
+def check_generation(settings: Settings, duration: float | None, provider: str | None) -> None:
+    """The generation settings of a request, checked even where they go unused (a draft from HTML)."""
+    check_duration(settings, duration)
+    check_provider(settings, provider)
+
+
+def check_provider(settings: Settings, provider: str | None) -> None:
+    """Only the providers this server has configured, by their exact names (as the API schema lists them)."""
+    offered = configured_providers(settings)
+    if provider is None or provider in offered:
+        return
+    if provider in PROVIDERS:
+        why = (
+            f"it is not configured on this server (set {' and '.join(missing_settings(provider, settings))})"
+        )
+    else:
+        why = f"use one of {', '.join(offered)}"
+    raise ApiError(400, "provider_error", f"provider {provider!r}: {why}")
 
 
 def check_render(settings: Settings, html: str, options: RenderOptions) -> None:

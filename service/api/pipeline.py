@@ -23,7 +23,7 @@ from ..generation.providers import (
 )
 from ..validation import ValidationLimits, validate
 from .errors import ApiError
-from .limits import check_duration, check_prompt
+from .limits import check_generation, check_prompt, check_provider
 from .schemas import GenerationSettings
 from .state import Services
 
@@ -57,7 +57,7 @@ async def generate(
 ) -> tuple[str, GenerationResult]:
     """The prompt (checked against the limits, stripped) and what the generation loop made of it."""
     prompt = check_prompt(svc.settings, prompt)
-    check_duration(svc.settings, body.duration)
+    check_generation(svc.settings, body.duration, body.provider)
     request = GenerationRequest(
         prompt=prompt,
         duration=body.duration,
@@ -74,6 +74,7 @@ async def generate(
 async def revise(
     svc: Services, html: str, instruction: str, *, provider: str | None, model: str | None
 ) -> GenerationResult:
+    check_provider(svc.settings, provider)
     with generation_errors():
         return await revise_composition(
             html, instruction, settings=svc.settings, provider=provider, model=model, pool=svc.jobs.pool

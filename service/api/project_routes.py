@@ -17,6 +17,7 @@ from ..projects import NewProject, SceneMedia, job_output
 from ..storage import Project, ProjectStatus, Section, SectionStatus
 from .auth import SIGNED_LINK, Authorized, CallerId
 from .errors import ApiError, not_found
+from .limits import check_prompt
 from .project_schemas import (
     ProjectCreate,
     ProjectOut,
@@ -88,7 +89,7 @@ def section_out(project: Project, section: Section) -> SectionOut:
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Start a project from a topic, text or a storyboard",
-    responses=error_responses(400, 401, 409, 413),
+    responses=error_responses(400, 409, 413),
 )
 async def create_project(body: ProjectCreate, svc: ServicesDep, caller: CallerId) -> ProjectOut:
     """`201` InProgress at once; the script is written (for a topic), the sections are made and
@@ -96,7 +97,7 @@ async def create_project(body: ProjectCreate, svc: ServicesDep, caller: CallerId
     NeedsApproval. `409 project_active` (with `project_id`) while you have a project
     InProgress or NeedsApproval."""
     new = NewProject(
-        topic=body.topic,
+        topic=check_prompt(svc.settings, body.topic) if body.topic is not None else None,
         text=body.text,
         storyboard=body.storyboard,
         options=body.storyboard_options(),
@@ -106,7 +107,7 @@ async def create_project(body: ProjectCreate, svc: ServicesDep, caller: CallerId
     return project_out(await svc.projects.create(caller, new))
 
 
-@router.get("", summary="Your projects, newest first", responses=error_responses(401))
+@router.get("", summary="Your projects, newest first", responses=error_responses(400))
 async def list_projects(
     svc: ServicesDep, caller: CallerId, limit: Annotated[int, Query(ge=1, le=200)] = 50
 ) -> list[ProjectSummary]:
@@ -124,7 +125,7 @@ async def list_projects(
     ]
 
 
-@router.get("/{project_id}", summary="A project with its sections", responses=error_responses(401, 404))
+@router.get("/{project_id}", summary="A project with its sections", responses=error_responses(404))
 async def get_project(project_id: str, svc: ServicesDep, caller: CallerId) -> ProjectOut:
     return project_out(await svc.projects.get(caller, project_id))
 
@@ -132,7 +133,7 @@ async def get_project(project_id: str, svc: ServicesDep, caller: CallerId) -> Pr
 @router.patch(
     "/{project_id}/sections/{section_id}",
     summary="Edit a section: its text (re-voiced), its background, its position",
-    responses=error_responses(400, 401, 404, 409, 413, 422),
+    responses=error_responses(400, 404, 409, 413, 422),
 )
 async def edit_section(
     project_id: str, section_id: str, body: SectionPatch, svc: ServicesDep, caller: CallerId
@@ -154,7 +155,7 @@ async def edit_section(
     "/{project_id}/sections",
     status_code=status.HTTP_201_CREATED,
     summary="Add a section",
-    responses=error_responses(400, 401, 404, 409, 413, 422),
+    responses=error_responses(400, 404, 409, 413, 422),
 )
 async def add_section(project_id: str, body: SectionCreate, svc: ServicesDep, caller: CallerId) -> ProjectOut:
     """Only while NeedsApproval; at `position` (default: the end), voiced before this answers."""
@@ -167,7 +168,7 @@ async def add_section(project_id: str, body: SectionCreate, svc: ServicesDep, ca
 @router.delete(
     "/{project_id}/sections/{section_id}",
     summary="Remove a section",
-    responses=error_responses(401, 404, 409),
+    responses=error_responses(404, 409),
 )
 async def delete_section(project_id: str, section_id: str, svc: ServicesDep, caller: CallerId) -> ProjectOut:
     return project_out(await svc.projects.delete_section(caller, project_id, section_id))
@@ -177,7 +178,7 @@ async def delete_section(project_id: str, section_id: str, svc: ServicesDep, cal
     "/{project_id}/approve",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Approve: render the project (NeedsApproval → Finalizing)",
-    responses=error_responses(401, 404, 409, 429),
+    responses=error_responses(404, 409, 429),
 )
 async def approve(project_id: str, svc: ServicesDep, caller: CallerId) -> ProjectOut:
     """Renders the sections as they are now, as a job (`job_id`, progress at `events_url`);
@@ -188,7 +189,7 @@ async def approve(project_id: str, svc: ServicesDep, caller: CallerId) -> Projec
 @router.post(
     "/{project_id}/cancel",
     summary="Cancel the project (→ Failed, cancelled)",
-    responses=error_responses(401, 404, 409),
+    responses=error_responses(404, 409),
 )
 async def cancel(project_id: str, svc: ServicesDep, caller: CallerId) -> ProjectOut:
     return project_out(await svc.projects.cancel(caller, project_id))
@@ -198,7 +199,7 @@ async def cancel(project_id: str, svc: ServicesDep, caller: CallerId) -> Project
     "/{project_id}/sections/{section_id}/audio",
     summary="A section's narration (WAV)",
     response_class=FileResponse,
-    responses={200: {"content": {"audio/wav": {}}}, **error_responses(401, 403, 404, 409, 410)},
+    responses={200: {"content": {"audio/wav": {}}}, **error_responses(403, 404, 409, 410)},
 )
 async def section_audio(project_id: str, section_id: str, svc: ServicesDep, caller: CallerId) -> FileResponse:
     media = await _media(svc, caller, project_id, section_id)
@@ -209,7 +210,7 @@ async def section_audio(project_id: str, section_id: str, svc: ServicesDep, call
     "/{project_id}/sections/{section_id}/background",
     summary="A section's background picture (the first frame of an animated one)",
     response_class=FileResponse,
-    responses={200: {"content": {"image/*": {}}}, **error_responses(401, 403, 404, 409, 410)},
+    responses={200: {"content": {"image/*": {}}}, **error_responses(403, 404, 409, 410)},
 )
 async def section_background(
     project_id: str, section_id: str, svc: ServicesDep, caller: CallerId
@@ -226,7 +227,7 @@ async def section_background(
     "/{project_id}/video",
     summary="The finished project's MP4 (supports Range requests)",
     response_class=FileResponse,
-    responses={200: {"content": {"video/mp4": {}}}, **error_responses(401, 403, 404, 409, 410)},
+    responses={200: {"content": {"video/mp4": {}}}, **error_responses(403, 404, 409, 410, 422, 500, 503)},
 )
 async def project_video(project_id: str, svc: ServicesDep, caller: CallerId) -> FileResponse:
     return video_response(await _render_job(svc, caller, project_id))
@@ -236,7 +237,7 @@ async def project_video(project_id: str, svc: ServicesDep, caller: CallerId) -> 
     "/{project_id}/captions.vtt",
     summary="The finished project's captions (WebVTT)",
     response_class=FileResponse,
-    responses={200: {"content": {"text/vtt": {}}}, **error_responses(401, 403, 404, 409, 410)},
+    responses={200: {"content": {"text/vtt": {}}}, **error_responses(403, 404, 409, 410)},
 )
 async def project_captions_vtt(project_id: str, svc: ServicesDep, caller: CallerId) -> FileResponse:
     return await _captions(svc, caller, project_id, "captions.vtt")
@@ -246,7 +247,7 @@ async def project_captions_vtt(project_id: str, svc: ServicesDep, caller: Caller
     "/{project_id}/captions.srt",
     summary="The finished project's captions (SRT)",
     response_class=FileResponse,
-    responses={200: {"content": {"application/x-subrip": {}}}, **error_responses(401, 403, 404, 409, 410)},
+    responses={200: {"content": {"application/x-subrip": {}}}, **error_responses(403, 404, 409, 410)},
 )
 async def project_captions_srt(project_id: str, svc: ServicesDep, caller: CallerId) -> FileResponse:
     return await _captions(svc, caller, project_id, "captions.srt")

@@ -7,8 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sandbox import Aspect, Quality
-
+from .fields import Aspect, PromptText, Quality, Resolution
 from .storyboard_schemas import EXAMPLE_STORYBOARD
 
 ProjectStatusName = Literal["InProgress", "NeedsApproval", "Finalizing", "Completed", "Failed"]
@@ -22,7 +21,7 @@ class ProjectCreate(_Strict):
     """Exactly one of `topic` (the configured model writes the script), `text` (one section per
     paragraph) or `storyboard`; the other fields override what the storyboard says."""
 
-    topic: str | None = Field(None, min_length=1, max_length=4000, description="What the video is about.")
+    topic: PromptText | None = Field(None, description="What the video is about.")
     text: str | None = Field(None, min_length=1, description="The narration, one paragraph per section.")
     storyboard: dict[str, Any] | None = Field(None, description="A storyboard, or a `video_transcript`.")
     title: str | None = Field(None, max_length=200)
@@ -37,16 +36,21 @@ class ProjectCreate(_Strict):
     split: Literal["none", "sentence", "line"] | None = Field(
         None, description="One section per sentence or line."
     )
-    resolution: str | None = Field(None, description="Of the final video: 720p, 1080p or WxH.")
+    resolution: Resolution | None = None
     quality: Quality = "standard"
 
     model_config = ConfigDict(
         json_schema_extra={
+            "oneOf": [  # exactly one source; null counts as not given
+                {"required": ["topic"], "properties": {"topic": {"type": "string"}}},
+                {"required": ["text"], "properties": {"text": {"type": "string"}}},
+                {"required": ["storyboard"], "properties": {"storyboard": {"type": "object"}}},
+            ],
             "examples": [
                 {"topic": "Rust in one minute", "aspect": "16:9"},
                 {"text": "Welcome to our video on Rust!\n\nIt is fast, and it is safe.", "split": "sentence"},
                 {"storyboard": EXAMPLE_STORYBOARD, "resolution": "720p"},
-            ]
+            ],
         }
     )
 
@@ -66,6 +70,15 @@ class ProjectCreate(_Strict):
 
 
 class _SectionChange(_Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "not": {  # hint and background are two ways to say the same thing: one at most
+                "required": ["hint", "background"],
+                "properties": {"hint": {"type": "string"}, "background": {"type": "object"}},
+            }
+        }
+    )
+
     hint: str | None = Field(
         None,
         min_length=1,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
@@ -18,7 +20,7 @@ from .state import Services, ServicesDep
 
 router = APIRouter(tags=["render"], dependencies=[Authorized])
 
-MP4_RESPONSE = {
+MP4_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {"video/mp4": {"schema": {"type": "string", "format": "binary"}}},
         "description": "The video (H.264 MP4) with Content-Length; X-Seekreel-Job names the job.",
@@ -30,7 +32,7 @@ MP4_RESPONSE = {
     "/render",
     summary="Render HTML to MP4",
     response_class=FileResponse,
-    responses={**MP4_RESPONSE, **error_responses(400, 401, 413, 422, 429, 503)},
+    responses={**MP4_RESPONSE, **error_responses(400, 409, 413, 422, 429, 500, 503)},
 )
 async def render(body: RenderRequest, svc: ServicesDep) -> FileResponse:
     """Render a composition and answer with the MP4 once it is done (the render runs as a job)."""
@@ -44,7 +46,7 @@ async def render(body: RenderRequest, svc: ServicesDep) -> FileResponse:
     "/ai-render",
     summary="Prompt to MP4",
     response_class=FileResponse,
-    responses={**MP4_RESPONSE, **error_responses(400, 401, 413, 422, 429, 503)},
+    responses={**MP4_RESPONSE, **error_responses(400, 409, 413, 422, 429, 500, 503)},
 )
 async def ai_render(body: AiRenderRequest, svc: ServicesDep) -> FileResponse:
     """Write a composition from the prompt (validated and repaired), then render it.

@@ -7,12 +7,20 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sandbox import DEFAULT_FPS, MAX_FPS, RESOLUTION_NAMES, Aspect, Quality
+from sandbox import DEFAULT_FPS, MAX_FPS
 
+from .fields import (
+    Aspect,
+    HtmlText,
+    PromptText,
+    ProviderName,
+    Quality,
+    Resolution,
+    Seconds,
+    Variables,
+    VersionNumber,
+)
 from .storyboard_schemas import StageOut, StoryOutputsOut
-
-VariableValue = str | int | float | bool
-Variables = dict[str, VariableValue]
 
 EXAMPLE_HTML = """<!doctype html>
 <html data-duration="2" data-aspect="16:9">
@@ -38,12 +46,7 @@ class RenderSettings(_Strict):
     fps: float | None = Field(
         None, ge=1, le=MAX_FPS, description=f"Frames per second; default: data-fps, else {DEFAULT_FPS:g}."
     )
-    resolution: str | None = Field(
-        None,
-        description=f"Output size: {', '.join(RESOLUTION_NAMES)}, or WxH matching the layout's aspect. "
-        "Default: the layout size.",
-        examples=["720p"],
-    )
+    resolution: Resolution | None = None
     quality: Quality = "standard"
     variables: Variables = Field(
         default_factory=dict, description="Values for {{$NAME}} placeholders (override the defaults)."
@@ -51,7 +54,7 @@ class RenderSettings(_Strict):
 
 
 class RenderRequest(RenderSettings):
-    html: str = Field(description="A composition (docs/composition.md): one self-contained HTML document.")
+    html: HtmlText
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -63,16 +66,18 @@ class RenderRequest(RenderSettings):
 
 
 class GenerationSettings(_Strict):
-    duration: float | None = Field(None, gt=0, description="Seconds; default from the server settings.")
-    aspect: Aspect | None = None
-    provider: str | None = Field(
-        None, description="offline (default), openai, anthropic, …", examples=["offline"]
+    duration: Seconds | None = Field(
+        None, description="Seconds; default: from the prompt, else the server's."
+    )
+    aspect: Aspect | None = Field(None, description="Default: from the prompt, else 16:9.")
+    provider: ProviderName | None = Field(
+        None, description="The providers this server has configured; default: its own.", examples=["offline"]
     )
     model: str | None = None
 
 
 class AiRenderRequest(RenderSettings, GenerationSettings):
-    prompt: str = Field(min_length=1, description="What the video should show.")
+    prompt: PromptText = Field(description="What the video should show.")
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -92,17 +97,21 @@ class AiRenderRequest(RenderSettings, GenerationSettings):
 class DraftCreate(GenerationSettings):
     """Either a prompt (the generation loop writes the HTML) or HTML of your own."""
 
-    prompt: str | None = Field(None, description="Generate the first version from this prompt.")
-    html: str | None = Field(None, description="Start from this HTML instead.")
+    prompt: PromptText | None = Field(None, description="Generate the first version from this prompt.")
+    html: HtmlText | None = Field(None, description="Start from this HTML instead.")
     variables: Variables = Field(default_factory=dict)
     title: str | None = Field(None, max_length=200)
 
     model_config = ConfigDict(
         json_schema_extra={
+            "oneOf": [  # exactly one source; null counts as not given
+                {"required": ["prompt"], "properties": {"prompt": {"type": "string"}}},
+                {"required": ["html"], "properties": {"html": {"type": "string"}}},
+            ],
             "examples": [
                 {"prompt": "A lower third for Kira Tanaka, host, teal accent", "duration": 5},
                 {"html": EXAMPLE_HTML, "title": "My title card"},
-            ]
+            ],
         }
     )
 
@@ -114,20 +123,20 @@ class DraftCreate(GenerationSettings):
 
 
 class DraftUpdate(_Strict):
-    html: str
+    html: HtmlText
     variables: Variables | None = Field(
         None, description="Variable values to save; omitted → keep the current ones."
     )
 
 
 class DraftRevise(_Strict):
-    instruction: str = Field(min_length=1, examples=["make the background deep blue"])
-    provider: str | None = None
+    instruction: PromptText = Field(examples=["make the background deep blue"])
+    provider: ProviderName | None = None
     model: str | None = None
 
 
 class DraftRenderRequest(RenderSettings):
-    version: int | None = Field(None, ge=1, description="Render this version; default: the current one.")
+    version: VersionNumber | None = Field(None, description="Render this version; default: the current one.")
     variables: Variables | None = Field(None, description="Override the draft's saved variable values.")  # type: ignore[assignment]
 
 
@@ -205,6 +214,21 @@ class JobOut(BaseModel):
     story: StoryOutputsOut | None = Field(None, description="A finished storyboard job's other outputs.")
 
 
+class TokenRequest(BaseModel):
+    """The token endpoint's form (RFC 6749 §4.4); the client may authenticate with HTTP Basic instead."""
+
+    grant_type: Literal["client_credentials"]
+    client_id: str = ""
+    client_secret: str = ""
+
+
+class OAuthErrorOut(BaseModel):
+    """OAuth2's own error shape (RFC 6749 §5.2), used by the token endpoint only."""
+
+    error: Literal["invalid_request", "unsupported_grant_type", "invalid_client"]
+    error_description: str
+
+
 class TokenOut(BaseModel):
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"
@@ -228,10 +252,11 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "A signed link that has expired or is not valid.",
         404: "Unknown id.",
         409: "Not possible in the current state.",
-        410: "The file was deleted after the retention period.",
+        410: "The video or the files were deleted after the retention period.",
         413: "Body, prompt or HTML over this server's limit.",
-        422: "Validation failed: the findings (and, for generation, every attempt) are in the body.",
+        422: "Checked and failed: the findings (and, for generation, every attempt) are in the body.",
         429: "The render queue is full: retry after the Retry-After seconds.",
+        500: "The render failed through no fault of the composition.",
         503: "The renderer (browser) or the model provider is unavailable.",
     }
     return {s: {"model": ErrorOut, "description": text[s]} for s in statuses}

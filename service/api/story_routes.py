@@ -11,12 +11,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import FileResponse, RedirectResponse
 
-from sandbox import CANONICAL_SIZES, Quality
+from sandbox import CANONICAL_SIZES
 
 from ..jobs import Job, JobStatus
 from ..projects import check_sources, job_output, submit_storyboard
 from .auth import Authorized, CallerId
 from .errors import ApiError, not_found
+from .fields import Quality
 from .job_routes import job_out, load_job
 from .limits import check_output_size
 from .schemas import JobOut, error_responses
@@ -58,7 +59,7 @@ async def queue_storyboard(
     "/storyboards/render",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Render a narrated storyboard as a job",
-    responses=error_responses(400, 401, 413, 429),
+    responses=error_responses(400, 413, 429),
 )
 async def render_storyboard(
     data: Annotated[dict[str, Any], Body(examples=[EXAMPLE_STORYBOARD])],
@@ -89,7 +90,7 @@ async def render_storyboard(
     "/jobs/{job_id}/captions.vtt",
     summary="A storyboard job's captions (WebVTT)",
     response_class=FileResponse,
-    responses={200: {"content": {"text/vtt": {}}}, **error_responses(401, 403, 404, 409, 410)},
+    responses={200: {"content": {"text/vtt": {}}}, **error_responses(403, 404, 409, 410)},
 )
 async def captions_vtt(job_id: str, svc: ServicesDep) -> FileResponse:
     return await _output(svc, job_id, "captions.vtt")
@@ -99,7 +100,7 @@ async def captions_vtt(job_id: str, svc: ServicesDep) -> FileResponse:
     "/jobs/{job_id}/captions.srt",
     summary="A storyboard job's captions (SRT)",
     response_class=FileResponse,
-    responses={200: {"content": {"application/x-subrip": {}}}, **error_responses(401, 403, 404, 409, 410)},
+    responses={200: {"content": {"application/x-subrip": {}}}, **error_responses(403, 404, 409, 410)},
 )
 async def captions_srt(job_id: str, svc: ServicesDep) -> FileResponse:
     return await _output(svc, job_id, "captions.srt")
@@ -112,7 +113,7 @@ async def captions_srt(job_id: str, svc: ServicesDep) -> FileResponse:
     responses={
         200: {"content": {"audio/mp4": {}}},
         206: {"description": "A byte range."},
-        **error_responses(401, 404, 409, 410),
+        **error_responses(403, 404, 409, 410),
     },
 )
 async def audio(job_id: str, svc: ServicesDep) -> FileResponse:
@@ -125,7 +126,6 @@ async def audio(job_id: str, svc: ServicesDep) -> FileResponse:
     summary="Redirects to the composition's folder (so its relative asset paths resolve)",
     response_class=RedirectResponse,
     status_code=308,
-    responses=error_responses(401),
 )
 async def composition_folder(job_id: str) -> RedirectResponse:
     return RedirectResponse(f"/jobs/{job_id}/composition/", status_code=308)
@@ -135,7 +135,7 @@ async def composition_folder(job_id: str) -> RedirectResponse:
     "/jobs/{job_id}/composition/{path:path}",
     summary="The composition a storyboard job rendered (index.html) and the assets it loads",
     response_class=FileResponse,
-    responses={200: {"content": {"text/html": {}}}, **error_responses(401, 403, 404, 409, 410)},
+    responses={200: {"content": {"text/html": {}}}, **error_responses(403, 404, 409, 410)},
 )
 async def composition(job_id: str, path: str, svc: ServicesDep) -> FileResponse:
     """Open `/jobs/{id}/composition/` in the editor or a browser: the page, with its assets beside it."""

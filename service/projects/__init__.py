@@ -23,7 +23,7 @@ from .engine import (
 )
 from .errors import ActiveProjectExists, NotAllowedNow, ProjectNotFound, SectionNotFound
 from .lifecycle import NewProject, ProjectService
-from .sources import check_sources
+from .sources import check_sources, check_url
 from .story_job import STORYBOARD, StoryboardKind, job_output, submit_storyboard
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "StoryboardInvalid",
     "StoryboardKind",
     "check_sources",
+    "check_url",
     "job_output",
     "submit_storyboard",
 ]

@@ -56,6 +56,8 @@ log = logging.getLogger("seekreel.projects")
 IN_PROGRESS, NEEDS_APPROVAL, FINALIZING, COMPLETED, FAILED = ProjectStatus
 WORKING = (IN_PROGRESS, NEEDS_APPROVAL, FINALIZING)
 PRUNE_INTERVAL = 3600.0
+LISTENER_GRACE = 5.0
+"""On stop, how long listeners (webhooks) may take to finish."""
 STORYBOARD_OPTIONS = ("title", "aspect", "voice", "captions", "music", "split")
 """Request fields that override what the storyboard (or the model) says."""
 
@@ -89,6 +91,7 @@ class ProjectService:
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._listeners: list[ProjectListener] = []
+        self._listener_tasks: set[asyncio.Task[None]] = set()
         self._housekeeping: asyncio.Task[None] | None = None
         self._stopping = False
         jobs.add_finish_listener(self._job_finished)
@@ -116,6 +119,8 @@ class ProjectService:
                 await task
         self._tasks.clear()
         self._housekeeping = None
+        if self._listener_tasks:  # let listeners finish what they were told, briefly
+            await asyncio.wait(list(self._listener_tasks), timeout=LISTENER_GRACE)
 
     def add_listener(self, listener: ProjectListener) -> None:
         """`await listener(project)` after each status change (webhooks, the Slack bot)."""
@@ -274,7 +279,7 @@ class ProjectService:
                 job_id=job.id,
             )
             assert done is not None  # the lock keeps every other change out
-        await self._notify(done)
+        self._notify(done)
         return done
 
     async def cancel(self, user_id: str, project_id: str) -> Project:
@@ -336,7 +341,7 @@ class ProjectService:
                 self.projects.update_project, project_id, only_if=[IN_PROGRESS], status=NEEDS_APPROVAL
             )
             if ready is not None:
-                await self._notify(ready)
+                self._notify(ready)
         except asyncio.CancelledError:
             if self._stopping:  # a clean stop is not the project's fault
                 with contextlib.suppress(Exception):
@@ -462,7 +467,7 @@ class ProjectService:
                 self.projects.update_project, project.id, only_if=[FINALIZING], status=COMPLETED, error=None
             )
             if done is not None:
-                await self._notify(done)
+                self._notify(done)
         else:
             reason = job.error or job.status.value
             await self._fail(
@@ -494,7 +499,7 @@ class ProjectService:
         )
         if done is not None:
             log.info("project %s failed: %s", project_id, message)
-            await self._notify(done)
+            self._notify(done)
         return done
 
     async def _recover(self, project: Project) -> None:
@@ -548,12 +553,19 @@ class ProjectService:
             )
         return project
 
-    async def _notify(self, project: Project) -> None:
+    def _notify(self, project: Project) -> None:
+        """Tell the listeners, each in a task of its own: a slow webhook never holds up a request."""
         for listener in self._listeners:
-            try:
-                await listener(project)
-            except Exception:
-                log.exception("project %s: a listener failed", project.id)
+            task = asyncio.create_task(self._tell(listener, project))
+            self._listener_tasks.add(task)
+            task.add_done_callback(self._listener_tasks.discard)
+
+    @staticmethod
+    async def _tell(listener: ProjectListener, project: Project) -> None:
+        try:
+            await listener(project)
+        except Exception:
+            log.exception("project %s: a listener failed", project.id)
 
 
 def _overlay(storyboard: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:

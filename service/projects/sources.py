@@ -29,9 +29,14 @@ def source_fields(storyboard: Mapping[str, Any], *, first_scene: int = 0) -> Ite
 async def check_sources(engine: StoryEngine, storyboard: Mapping[str, Any], *, first_scene: int = 0) -> None:
     """SourceRefused naming the field of the first source that is not a fetchable http(s) URL."""
     for label, url in source_fields(storyboard, first_scene=first_scene):
-        if urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
-            raise SourceRefused(f"{label}: {url!r} is not an http(s) URL; the API fetches nothing else")
-        try:
-            await engine.check_source(url)
-        except SourceRefused as exc:
-            raise SourceRefused(f"{label}: {exc}") from None
+        await check_url(engine, label, url)
+
+
+async def check_url(engine: StoryEngine, label: str, url: str) -> None:
+    """SourceRefused (naming `label`) unless `url` is http(s) and the SSRF guard would reach it."""
+    if urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
+        raise SourceRefused(f"{label}: {url!r} is not an http(s) URL; the API fetches nothing else")
+    try:
+        await engine.check_source(url)
+    except SourceRefused as exc:
+        raise SourceRefused(f"{label}: {exc}") from None

@@ -465,8 +465,12 @@ $("prompt-form").addEventListener("submit", async (e) => {
   $("prompt-submit").disabled = true;
   busy("Writing your composition…");
   try {
-    const body = { prompt, aspect: $("prompt-aspect").value };
+    // An empty choice means "from the prompt": leave it out, so the prompt's own
+    // "vertical" or "10-second" decides, as on the command line.
+    const body = { prompt };
+    const aspect = $("prompt-aspect").value;
     const duration = $("prompt-duration").value;
+    if (aspect) body.aspect = aspect;
     if (duration) body.duration = parseFloat(duration);
     const draft = await api.createDraft(body);
     applyDraft(draft);

@@ -6,14 +6,26 @@ in docs/storyboard-api.md), so a client's request never fails for a field seekre
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 
+def _integral(value: Any) -> Any:
+    """JSON's 3.0 is the integer 3 (as JSON Schema counts it); strict mode alone would refuse it."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+Lines = Annotated[int, Field(ge=1, le=4), BeforeValidator(_integral)]
+Pixels = Annotated[int, Field(ge=16, le=7680), BeforeValidator(_integral)]
+
+
 class _Loose(BaseModel):
-    model_config = ConfigDict(extra="ignore", alias_generator=to_camel, populate_by_name=True)
+    """Unknown fields ignored; known ones held to their JSON types (strict: a `false` volume is an
+    error, not 0)."""
+
+    model_config = ConfigDict(extra="ignore", alias_generator=to_camel, strict=True)
 
 
 class AiVoice(_Loose):
@@ -74,7 +86,7 @@ class Scene(_Loose):
     minimum_duration: float | None = Field(None, ge=0)
     end_pause_duration: float | None = Field(None, ge=0)
     hide_subtitles: bool = False
-    max_subtitle_lines: int | None = Field(None, ge=1, le=4)
+    max_subtitle_lines: Lines | None = None
     background: Background | None = None
 
 
@@ -83,8 +95,8 @@ class StoryboardRequest(_Loose):
 
     video_name: str | None = None
     aspect_ratio: str | None = None
-    video_width: int | None = Field(None, ge=16, le=7680)
-    video_height: int | None = Field(None, ge=16, le=7680)
+    video_width: Pixels | None = None
+    video_height: Pixels | None = None
     language: str | None = None
     webhook: str | None = Field(None, max_length=2000, description="Gets the final job body by POST.")
     voice_over: VoiceOver | None = None

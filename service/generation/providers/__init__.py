@@ -13,7 +13,14 @@ from .base import (
     ProviderUnavailable,
 )
 from .offline_provider import OfflineProvider
-from .registry import DEFAULT_MODELS, PROVIDERS, get_provider, provider_name
+from .registry import (
+    DEFAULT_MODELS,
+    PROVIDERS,
+    configured_providers,
+    get_provider,
+    missing_settings,
+    provider_name,
+)
 
 __all__ = [
     "DEFAULT_MODELS",
@@ -29,6 +36,8 @@ __all__ = [
     "ProviderRateLimited",
     "ProviderRequestError",
     "ProviderUnavailable",
+    "configured_providers",
     "get_provider",
+    "missing_settings",
     "provider_name",
 ]

@@ -29,6 +29,24 @@ def provider_name(name: str | None, settings: Settings) -> str:
     return canonical
 
 
+_NEEDS = {  # provider → the settings it cannot work without, by their environment names
+    OFFLINE: {},
+    OPENAI: {"openai_api_key": "OPENAI_API_KEY"},
+    ANTHROPIC: {"anthropic_api_key": "ANTHROPIC_API_KEY"},
+    COMPATIBLE: {"openai_base_url": "OPENAI_BASE_URL", "model": "SEEKREEL_MODEL"},
+}
+
+
+def missing_settings(name: str, settings: Settings) -> list[str]:
+    """The environment variables provider `name` needs that are not set; empty when it is ready."""
+    return [env for field, env in _NEEDS[name].items() if not getattr(settings, field)]
+
+
+def configured_providers(settings: Settings) -> tuple[str, ...]:
+    """The providers this server can use with nothing more from the caller: what the API offers."""
+    return tuple(name for name in PROVIDERS if not missing_settings(name, settings))
+
+
 def get_provider(
     name: str | None, model: str | None, settings: Settings, *, base_url: str | None = None
 ) -> Provider | OfflineProvider:
