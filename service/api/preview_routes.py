@@ -48,7 +48,7 @@ class ProjectPreview(BaseModel):
 @router.get(
     "/{project_id}/preview",
     summary="The project compiled, not rendered: the editor's scrubbable preview",
-    responses=error_responses(401, 404, 409, 410, 413),
+    responses=error_responses(404, 409, 410, 413),
 )
 async def project_preview(project_id: str, svc: ServicesDep, caller: CallerId) -> ProjectPreview:
     """`409 sections_not_ready` while a section is still being voiced or failed."""
