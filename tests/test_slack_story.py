@@ -16,7 +16,7 @@ from story_standin import ToneEngine
 from test_slack_bot import PUBLIC_URL, Bot, decode_mp4, eventually, running_bot
 from test_storyboard_jobs import audio_seconds
 
-from service.projects import ProjectService
+from service.projects import ProjectService, StoryFailed
 from service.slack.review_messages import APPROVE_ACTION, CANCEL_ACTION, OPEN_REVIEW_ACTION
 from service.storage import Project, ProjectStatus
 from tests.fakes.models import fake_model
@@ -178,3 +178,22 @@ async def test_a_model_that_never_writes_a_storyboard_is_reported_with_what_was_
     assert project.status is ProjectStatus.FAILED and project.error_code == "script_not_written"
     assert "couldn't write a script" in told["text"] and "•" in told["text"]
     assert slack.calls_to("chat.postMessage") == []
+
+
+class FailingRender(ToneEngine):
+    """The stand-in whose render fails, as a background that cannot be decoded would make it fail."""
+
+    async def render(self, storyboard: dict[str, Any], out: Path, **kwargs: Any) -> Any:
+        raise StoryFailed("scene 2: the background could not be decoded")
+
+
+async def test_a_failed_render_reaches_the_person_with_the_reason(tmp_path: Path, slack: FakeSlack) -> None:
+    async with running_bot(tmp_path, slack, engine=FailingRender) as bot:
+        project = await reviewing(bot)
+        await bot.interact(button_click(APPROVE_ACTION, project.id, response_url=slack.response_url("ok")))
+        done = await status_of(bot, project.id, ProjectStatus.FAILED)
+        (told,) = await eventually(lambda: slack.responses_to("story"), "the failure message")
+    assert done.error_code == "storyboard_error"
+    assert "The render failed: “Rivers”" in told["text"]
+    assert "scene 2: the background could not be decoded" in told["text"]
+    assert slack.shared == []
