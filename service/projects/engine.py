@@ -175,7 +175,7 @@ class StoryEngine(Protocol):
 
     def preview(self, storyboard: Storyboard, prepared: Sequence[SceneMedia]) -> StoryPreview:
         """The composition `render` would make of `prepared` (scenes already split), without
-        rendering it. StoryboardInvalid when it is over a length cap."""
+        rendering it (no I/O)."""
         ...
 
     async def render(

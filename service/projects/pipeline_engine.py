@@ -306,15 +306,11 @@ class PipelineEngine:
 
     def preview(self, storyboard: Storyboard, prepared: Sequence[SceneMedia]) -> StoryPreview:
         """Compiled as `_render_prepared` compiles, the pictures named where they already are."""
-        from service.storyboards import StoryboardInvalid as Invalid
-        from service.storyboards.pipeline import compile_storyboard
+        from service.storyboards import compile_storyboard
 
         board = self._model(storyboard)
         scenes = [_scene(i, board.scenes[i].text, m, None) for i, m in enumerate(prepared)]
-        try:
-            compiled = compile_storyboard(board, scenes, settings=self.settings, assets_name=PREVIEW_ASSETS)
-        except Invalid as exc:  # measured narration over its cap
-            raise StoryboardInvalid(exc.problems) from None
+        compiled = compile_storyboard(board, scenes, assets_name=PREVIEW_ASSETS)
         assets = {
             f"{PREVIEW_ASSETS}/{quote(_asset_name(i, name))}": media.folder / name
             for i, media in enumerate(prepared)
