@@ -28,8 +28,10 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# Rendering (the shared compositions, against the reference renderer), then narrated storyboards.
 bench: setup
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_story.py
 
 clean:
 	rm -rf out .pytest_cache

@@ -16,7 +16,8 @@ from sandbox.encode import ffmpeg_exe
 from service.settings import Settings
 from service.soundtrack import RATE, MusicBed, PlacedClip, SoundtrackError, mix_soundtrack, mux
 from service.speech import VoiceSpec, synthesize
-from tests.media import video_info
+from tests.media import decode_audio as decode
+from tests.media import rms, video_info
 
 FPS = 30
 
@@ -41,16 +42,6 @@ def music_file(path: Path, seconds: float, frequency: float = 200.0) -> Path:
     ffmpeg("-f", "lavfi", "-i", f"sine=frequency={frequency}:sample_rate=44100", "-t", str(seconds),
            "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", str(path))  # fmt: skip
     return path
-
-
-def decode(path: Path) -> np.ndarray:
-    """Stereo float samples at RATE (what a player would hear)."""
-    out = ffmpeg("-i", str(path), "-map", "0:a:0", "-ac", "2", "-ar", str(RATE), "-f", "f32le", "pipe:1")
-    return np.frombuffer(out.stdout, dtype="<f4").reshape(-1, 2)
-
-
-def rms(x: np.ndarray) -> float:
-    return float(np.sqrt(np.mean(np.square(x, dtype=np.float64))))
 
 
 def level_at(x: np.ndarray, frequency: float) -> float:
@@ -163,6 +154,24 @@ def test_mux_makes_audio_as_long_as_the_video_and_the_same_bytes_twice(tmp_path:
     again = tmp_path / "again.mp4"
     asyncio.run(mux(video, tmp_path / "long.wav", again))
     assert again.read_bytes() == outs[0].read_bytes()
+
+
+def test_an_aac_soundtrack_of_the_videos_length_is_copied_not_encoded_again(
+    tmp_path: Path, video: Path
+) -> None:
+    """What the storyboard pipeline does: mix straight to AAC while the picture renders, then mux."""
+    clip = tone_wav(tmp_path / "voice.wav", 0.5, rate=22050)
+
+    def packets(path: Path) -> bytes:
+        return ffmpeg("-i", str(path), "-map", "0:a", "-c", "copy", "-f", "framemd5", "pipe:1").stdout
+
+    for seconds, copied in [(45 / FPS, True), (1.0, False)]:
+        sound = asyncio.run(mix_soundtrack([PlacedClip(clip, 0.2)], seconds, tmp_path / f"{seconds}.m4a"))
+        out = tmp_path / f"{seconds}.mp4"
+        asyncio.run(mux(video, sound, out))
+        assert len(decode(out)) == 45 * RATE // FPS  # to the sample, either way
+        same = packets(out).splitlines()[-20:] == packets(sound).splitlines()[-20:]
+        assert same is copied
 
 
 def test_same_inputs_same_soundtrack_bytes(tmp_path: Path, video: Path) -> None:

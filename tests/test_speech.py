@@ -204,16 +204,28 @@ def test_the_voice_model_is_the_bundled_package_file() -> None:
     assert "CC0" in model.model_card.read_text()
 
 
-def test_split_sentences() -> None:
-    text = 'Welcome to Rust!  It is "fast." Really?\nYes... and safe (mostly.) The end\n \nNo stop here\nyet'
-    assert split_sentences(text) == [
-        "Welcome to Rust!",
-        'It is "fast."',
-        "Really?",
-        "Yes... and safe (mostly.)",
-        "The end",
-        "No stop here yet",
-    ]
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Dr. Smith paid $3.50 for it. Then he left!", ["Dr. Smith paid $3.50 for it.", "Then he left!"]),
+        (
+            "Rust 1.0 shipped in 2015. It is fast, e.g. in loops.",
+            ["Rust 1.0 shipped in 2015.", "It is fast, e.g. in loops."],
+        ),
+        ('"Is it Mr. Jones?" she asked. Yes.', ['"Is it Mr. Jones?" she asked.', "Yes."]),
+        ('It is "fast." Really?', ['It is "fast."', "Really?"]),
+        ("U.S. users love it. Do you?", ["U.S. users love it.", "Do you?"]),
+        ("Wait... what? Yes!", ["Wait... what?", "Yes!"]),
+        (
+            "Hard-wrapped\ntext  reads on.\n \nA blank line ends it",
+            ["Hard-wrapped text reads on.", "A blank line ends it"],
+        ),
+        ("No full stop at all", ["No full stop at all"]),
+    ],
+)
+def test_split_sentences(text: str, sentences: list[str]) -> None:
+    """The one sentence splitter: voice, captions and `split: sentence` all cut here."""
+    assert split_sentences(text) == sentences
 
 
 def test_synthesis_does_not_block_the_event_loop(tmp_path: Path) -> None:

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from tests.fakes.openai_server import FakeOpenAI
-from tests.media import close_to, video_frame, video_info
+from tests.media import stream_end, video_info
 from tests.test_generate_cli import assert_one_line_error, seekreel
-from tests.test_storyboard_pipeline import stream_seconds
 
-REAL_PARTS = (
-    "service.speech",
-    "service.captions",
-    "service.soundtrack",
-    "service.backgrounds",
-    "service.safe_fetch",
-)
-needs_real_parts = pytest.mark.skipif(
-    any(importlib.util.find_spec(name) is None for name in REAL_PARTS),
-    reason="needs the speech, captions, soundtrack, backgrounds and safe_fetch packages (merged by the lead)",
-)
 COLOURS = {
     "title": "Colours",
     "fps": 10,
@@ -102,10 +88,6 @@ def test_a_model_writes_the_storyboard(tmp_path: Path) -> None:
     assert json.loads(out.read_text())["scenes"][1]["text"] == "And this is orange."
 
 
-# Real speech, captions, soundtrack and backgrounds: runs once those packages are merged.
-
-
-@needs_real_parts
 def test_colour_storyboard_end_to_end(tmp_path: Path) -> None:
     (tmp_path / "colours.json").write_text(json.dumps(COLOURS))
     out, vtt, html = tmp_path / "colours.mp4", tmp_path / "colours.vtt", tmp_path / "colours.html"
@@ -117,7 +99,7 @@ def test_colour_storyboard_end_to_end(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     info = video_info(out)
     assert (info["width"], info["height"]) == (320, 180)
-    assert abs(stream_seconds(out, "a") - stream_seconds(out, "v")) <= 0.1
+    assert abs(stream_end(out, "a") - stream_end(out, "v")) <= 0.1
     cues = re.findall(r"-->.*\n(.+)", vtt.read_text())
     assert " ".join(cues) == "This is blue. And this is orange."
     assert 'data-fps="10"' in html.read_text()
@@ -126,38 +108,6 @@ def test_colour_storyboard_end_to_end(tmp_path: Path) -> None:
     )
 
 
-@needs_real_parts
-def test_colour_still_gif_and_search_with_real_parts(tmp_path: Path) -> None:
-    """The issue's scene kinds from local files: the GIF alternates, the search falls back with a warning."""
-    Image.new("RGB", (64, 36), (0, 200, 0)).save(tmp_path / "still.png")
-    red, blue = Image.new("RGB", (32, 18), (255, 0, 0)), Image.new("RGB", (32, 18), (0, 0, 255))
-    red.save(tmp_path / "two.gif", save_all=True, append_images=[blue], duration=250, loop=0)
-    board = {
-        "fps": 10,
-        "scenes": [
-            {"text": "Blue.", "background": {"color": "#1030c0"}, "min_duration": 1.5},
-            {"text": "Green.", "background": {"src": "still.png"}, "min_duration": 1.5},
-            {"text": "Red and blue.", "background": {"src": "two.gif"}, "min_duration": 2},
-            {"text": "The end.", "background": {"search": "rust"}},
-        ],
-    }
-    (tmp_path / "board.json").write_text(json.dumps(board))
-    out = tmp_path / "out.mp4"
-    proc = seekreel(
-        "story", "--storyboard", "board.json", "-o", str(out), "--resolution", "320x180", cwd=tmp_path,
-        env={"SEEKREEL_TTS_CACHE_DIR": str(tmp_path / "tts"), "SEEKREEL_MEDIA_DIR": str(tmp_path / "no-media")},
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    assert re.search(r"warning: scene 4: .*rust", proc.stderr), proc.stderr
-    assert close_to(video_frame(out, 7, 10).getpixel((20, 20)), (16, 48, 192))
-    assert close_to(video_frame(out, 22, 10).getpixel((20, 20)), (0, 200, 0))
-    # the GIF's scene starts at 3 s: 0.2 and 0.6 s into it show red, 0.3 and 0.8 s blue
-    red_blue = [video_frame(out, i, 10).getpixel((160, 60)) for i in (32, 33, 36, 38)]
-    assert [close_to(c, (255, 0, 0)) for c in red_blue] == [True, False, True, False]
-    assert [close_to(c, (0, 0, 255)) for c in red_blue] == [False, True, False, True]
-
-
-@needs_real_parts
 def test_voices_lists_the_bundled_voice() -> None:
     proc = seekreel("voices", "--json")
     assert proc.returncode == 0, proc.stderr

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from media import close_to, png
 from PIL import Image
-from storyboard_stand_ins import Cue, PreparedBackground
 
 from sandbox import BrowserPool, RenderOptions, capture_frame, parse_composition
+from service.backgrounds import PreparedBackground
+from service.captions import Cue
 from service.storyboards import Storyboard, compile_composition, expand_scenes, time_scenes
 from service.validation import ValidationLimits, validate_static
 
@@ -43,8 +44,8 @@ def three_scenes(tmp: Path, board: Storyboard) -> str:
     timed = time_scenes(expand_scenes(board), [0.7, 0.7, 1.7], board.fps)
     backgrounds = [
         PreparedBackground("color", color="#102030"),
-        PreparedBackground("image", files=["still.png"], pan_zoom=True),
-        PreparedBackground("frames", files=["gif-000.png", "gif-001.png"], frame_duration=0.25),
+        PreparedBackground("image", files=("still.png",), pan_zoom=True),
+        PreparedBackground("frames", files=("gif-000.png", "gif-001.png"), frame_duration=0.25),
     ]
     cues = [Cue(0.0, 0.9, "Hello there"), Cue(2.0, 3.9, "Frames")]
     return compile_composition(board, timed, backgrounds, cues, asset_prefix="assets/")
@@ -63,9 +64,11 @@ def test_fifty_scenes_stay_far_below_the_size_limit() -> None:
     board = Storyboard.model_validate({"scenes": [{"text": text}] * 50})
     timed = time_scenes(expand_scenes(board), [5.0] * 50, board.fps)
     backgrounds = [
-        PreparedBackground("frames", files=[f"scene{i}-{k:03d}.png" for k in range(60)], frame_duration=0.1)
+        PreparedBackground(
+            "frames", files=tuple(f"scene{i}-{k:03d}.png" for k in range(60)), frame_duration=0.1
+        )
         if i % 2
-        else PreparedBackground("image", files=[f"scene{i}.jpg"], pan_zoom=True)
+        else PreparedBackground("image", files=(f"scene{i}.jpg",), pan_zoom=True)
         for i in range(50)
     ]
     cues = [Cue(t.start + k, t.start + k + 1, text[:40]) for t in timed for k in range(3)]
@@ -134,7 +137,7 @@ def test_a_repeated_frame_is_one_picture_shown_again(tmp_path: Path, run) -> Non
     board = Storyboard.model_validate({"scenes": [{"text": "Frames."}]})
     timed = time_scenes(expand_scenes(board), [1.5], board.fps)
     frames = PreparedBackground(
-        "frames", files=["gif-000.png", "gif-000.png", "gif-001.png"], frame_duration=0.25
+        "frames", files=("gif-000.png", "gif-000.png", "gif-001.png"), frame_duration=0.25
     )
     html = compile_composition(board, timed, [frames], [], asset_prefix="assets/")
     assert html.count("gif-000.png") == 1 and '"seq":[0,0,1]' in html

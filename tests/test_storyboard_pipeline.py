@@ -1,218 +1,263 @@
-"""Storyboard → MP4 through the whole pipeline: real renderer and ffmpeg, with the TEST
-STAND-INS of tests/storyboard_stand_ins.py for speech, captions, soundtrack and backgrounds.
-
-They check what the pipeline itself owns (order of stages, timing, placement, atomic outputs,
-errors naming the scene, the caps). The same kinds of scenes run with the real packages,
-through the CLI, in tests/test_story_cli.py; once those packages are merged, `parts()` below
-may become `real_parts()` for the tests that do not rely on a stand-in's behaviour.
+"""What the pipeline itself owns, with the real parts (Piper, Chromium, ffmpeg, backgrounds):
+the steps one by one as a project with an approval step runs them, the stages reported, the
+music bed, errors naming the scene or the field (once), the caps, and no output file left
+behind by a failure. The issue's own end-to-end test is tests/test_storyboard_end_to_end.py.
 """
 
 from __future__ import annotations
 
+import asyncio
+import io
 import re
-import subprocess
+import socket
+import wave
+from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
-from media import close_to, video_frame, video_info
+from fakes.media_server import MediaServer, Route
+from media import close_to, stream_end, video_frame, video_info
 from PIL import Image
-from storyboard_stand_ins import sine_wav, stand_in_parts
 
-from sandbox import RenderOptions
-from sandbox.encode import ffmpeg_exe
+from sandbox import BrowserPool, RenderOptions
+from service.projects import RenderedStory, SceneMedia
+from service.projects.pipeline_engine import PipelineEngine
 from service.settings import Settings
 from service.storyboards import (
-    Parts,
     Storyboard,
     StoryboardInvalid,
     StoryError,
     StoryOutputs,
+    compile_storyboard,
+    finish_storyboard,
+    prepare_scene,
+    prepare_scenes,
     render_storyboard,
 )
 
-NAVY, YELLOW, GREEN, RED, BLUE = (16, 32, 48), (255, 255, 0), (0, 200, 0), (255, 0, 0), (0, 0, 255)
-OPTIONS = RenderOptions(resolution="320x180", workers=1, quality="draft")
+OPTIONS = RenderOptions(resolution="160x90", workers=1, quality="draft")
+REFUSED = "http://10.0.0.1/x.png"
 
 
-def parts(tmp: Path, **kwargs: object) -> Parts:
-    return stand_in_parts(tmp, **kwargs)  # type: ignore[arg-type]
+@pytest.fixture(scope="module")
+def speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Shared by this module's tests: none of them is about synthesis itself."""
+    return tmp_path_factory.mktemp("speech-cache")
 
 
-def story_folder(tmp: Path) -> Path:
-    folder = tmp / "story"
-    folder.mkdir()
-    still = Image.new("RGB", (160, 90), GREEN)
-    still.paste(YELLOW, (0, 0, 80, 90))
-    still.save(folder / "still.png")
-    Image.new("RGB", (8, 8), RED).save(folder / "red.png")
-    Image.new("RGB", (8, 8), BLUE).save(folder / "blue.png")
-    return folder
+@pytest.fixture
+def settings(speech_cache: Path) -> Iterator[Settings]:
+    yield Settings(tts_cache_dir=speech_cache)
 
 
 def board(**extra: object) -> Storyboard:
-    """Colour 0–1 s, still 1–2 s, two-colour frames 2–4 s, a search with no search set up 4–5 s."""
     return Storyboard.model_validate(
         {
             "fps": 10,
             "scenes": [
-                {"text": "Hello there.", "background": {"color": "#102030"}, "min_duration": 1},
-                {"text": "Still picture.", "background": {"src": "still.png"}, "min_duration": 1},
-                {
-                    "text": "Frames that alternate.",
-                    "background": {"src": "red.png|blue.png"},
-                    "min_duration": 2,
-                },
-                {"text": "The end.", "background": {"search": "rust"}, "min_duration": 1},
+                {"text": "Hello.", "background": {"color": "#102030"}, "min_duration": 1},
+                {"text": "One. Two.", "split": "sentence", "background": {"src": "still.png"}},
             ],
             **extra,
         }
     )
 
 
-def stream_seconds(path: Path, kind: str) -> float:
-    """Length of the first video ('v') or audio ('a') stream, by decoding it."""
-    proc = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-i", str(path), "-map", f"0:{kind}:0", "-f", "null", "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    h, m, s = re.findall(r"time=(\d+):(\d+):([\d.]+)", proc.stderr)[-1]
-    return int(h) * 3600 + int(m) * 60 + float(s)
+def tone_wav(path: Path, seconds: float) -> Path:
+    t = np.arange(round(seconds * 16_000)) / 16_000
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16_000)
+        w.writeframes((0.3 * 32767 * np.sin(2 * np.pi * 220 * t)).astype("<i2").tobytes())
+    return path
 
 
-def test_storyboard_to_mp4_with_sound_captions_and_page(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
-    folder = story_folder(tmp_path)
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
-    outputs = StoryOutputs(out_dir / "story.mp4", out_dir / "story.vtt", out_dir / "page.html")
+def test_the_steps_one_by_one_with_a_music_bed(tmp_path: Path, settings: Settings) -> None:
+    """prepare_scenes → compile_storyboard → finish_storyboard, as a project with approval runs them."""
+    tone_wav(tmp_path / "bed.wav", 0.7)  # shorter than the video: it loops
+    Image.new("RGB", (32, 18), (0, 200, 0)).save(tmp_path / "still.png")
+    story = board(music={"src": "bed.wav", "volume": 0.2})
+    assets = tmp_path / "page.assets"
+    assets.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
     stages: list[str] = []
 
     def progress(stage: str, done: int, total: int) -> None:
-        if not stages or stages[-1] != stage:
+        if stage not in stages:
             stages.append(stage)
 
-    result = run(
-        render_storyboard(
-            board(),
-            outputs,
-            settings=Settings(),
-            options=OPTIONS,
-            base_dir=folder,
-            parts=parts(tmp_path),
-            on_progress=progress,
+    async def steps() -> tuple[object, ...]:
+        scenes = await prepare_scenes(
+            story, assets_dir=assets, settings=settings, base_dir=tmp_path, progress=progress
         )
-    )
+        again = await prepare_scene(story, 2, assets_dir=assets, settings=settings, base_dir=tmp_path)
+        compiled = compile_storyboard(story, scenes, assets_name="page.assets")
+        result = await finish_storyboard(
+            compiled,
+            StoryOutputs(out / "story.mp4", out / "story.srt", out / "page.html"),
+            assets_dir=tmp_path,
+            settings=settings,
+            render_options=OPTIONS,
+            base_dir=tmp_path,
+            progress=progress,
+        )
+        return scenes, again, compiled, result
+
+    scenes, again, compiled, result = asyncio.run(steps())
+    assert [s.text for s in scenes] == ["Hello.", "One.", "Two."]  # type: ignore[attr-defined]
+    assert again.narration == scenes[2].narration  # type: ignore[attr-defined, index]
+    assert again.background == scenes[2].background  # type: ignore[attr-defined, index]
     assert stages == ["voicing", "fetching", "rendering", "mixing"]
-    assert result.duration == 5.0 and result.scenes == 4
-    assert result.warnings == ["scene 4: no media search configured; used a colour background"]
-    assert result.credits == [
-        "scene 2: still.png by the test suite",
-        "scene 3: red.png|blue.png by the test suite",
-    ]
-
-    info = video_info(outputs.video)
-    assert (info["width"], info["height"], info["frames"]) == (320, 180, 50)
-    assert abs(stream_seconds(outputs.video, "a") - stream_seconds(outputs.video, "v")) <= 0.1
-    frame = lambda i: video_frame(outputs.video, i, 10)  # noqa: E731
-    assert close_to(frame(5).getpixel((20, 20)), NAVY, 12)
-    still = frame(15)
-    assert close_to(still.getpixel((40, 60)), YELLOW) and close_to(still.getpixel((280, 60)), GREEN)
-    assert close_to(frame(22).getpixel((160, 60)), RED) and close_to(frame(23).getpixel((160, 60)), BLUE)
-    assert close_to(frame(26).getpixel((160, 60)), RED) and close_to(
-        frame(28).getpixel((160, 60)), BLUE
-    )  # looped over the scene's length
-    assert not close_to(frame(45).getpixel((20, 20)), NAVY, 12)  # the fallback colour differs from scene 1
-
-    vtt = outputs.captions.read_text()  # type: ignore[union-attr]
-    texts = re.findall(r"-->.*\n(.+)", vtt)
-    assert texts == ["Hello there.", "Still picture.", "Frames that alternate.", "The end."]
-    page = outputs.html.read_text()  # type: ignore[union-attr]
-    files = re.findall(r'"(page\.assets/[^"]+)"', page)
-    assert files and all((out_dir / f).is_file() for f in files)
-    assert sorted(p.name for p in out_dir.iterdir()) == ["page.assets", "page.html", "story.mp4", "story.vtt"]
+    assert result.scenes == 3 and result.times.render > 0 and result.times.mux > 0  # type: ignore[attr-defined]
+    video = out / "story.mp4"
+    assert video_info(video)["frames"] == round(compiled.duration * 10)  # type: ignore[attr-defined]
+    assert abs(stream_end(video, "a") - stream_end(video, "v")) <= 0.1
+    page = (out / "page.html").read_text()
+    assert all(f"page.assets/{name}" in page for name in scenes[1].background.files)  # type: ignore[attr-defined, index]
+    assert all((out / "page.assets" / name).is_file() for name in scenes[1].background.files)  # type: ignore[attr-defined, index]
+    assert sorted(p.name for p in out.iterdir()) == ["page.assets", "page.html", "story.mp4", "story.srt"]
 
 
-def test_a_failing_scene_is_named_and_nothing_is_left(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
-    folder = story_folder(tmp_path)
-    outputs = StoryOutputs(tmp_path / "story.mp4", tmp_path / "story.srt")
-    with pytest.raises(StoryError, match=r"^scene 2: .*unknown voice 'joe'"):
-        run(
-            render_storyboard(
-                board(),
-                outputs,
-                settings=Settings(),
-                options=OPTIONS,
-                base_dir=folder,
-                parts=parts(tmp_path, fail_speech_on="Still"),
-            )
+def test_a_refused_url_in_scene_2_is_named_once_and_nothing_is_left(
+    tmp_path: Path, settings: Settings
+) -> None:
+    story = Storyboard.model_validate(
+        {"scenes": [{"text": "Hello."}, {"text": "Look.", "background": {"src": REFUSED}}]}
+    )
+    with pytest.raises(StoryboardInvalid) as caught:
+        asyncio.run(
+            render_storyboard(story, StoryOutputs(tmp_path / "x.mp4"), settings=settings, options=OPTIONS)
         )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["speech-cache", "story"]
+    assert str(caught.value) == (
+        "scene 2: background http://10.0.0.1/x.png: 10.0.0.1 is a private address (RFC 1918); "
+        "only public addresses are fetched (SEEKREEL_FETCH_ALLOW_HOSTS exempts named host:port pairs)"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 @pytest.mark.parametrize(
-    ("src", "message"),
+    ("src", "error", "message"),
     [
-        ("not-audio.png", r"^music\.src: not-audio\.png is not an audio file"),
-        ("missing.mp3", r"^music\.src: .*missing\.mp3: no such file"),
         (
-            "https://media.example.org/bed.mp3",
-            r"^music\.src: https://media\.example\.org/bed\.mp3: no network",
+            "still.png",
+            StoryboardInvalid,
+            r"^music\.src: still\.png: not an accepted audio file \(it is image/png\)$",
         ),
+        ("missing.mp3", StoryboardInvalid, r"^music\.src: missing\.mp3: no such file in "),
+        (
+            "../bed.wav",
+            StoryboardInvalid,
+            r"^music\.src: \.\./bed\.wav: outside .*; local files must be in that folder$",
+        ),
+        (
+            REFUSED,
+            StoryboardInvalid,
+            r"^music\.src: http://10\.0\.0\.1/x\.png: 10\.0\.0\.1 is a private address",
+        ),
+        ("http://127.0.0.1:{port}/bed.mp3", StoryError, r"^music\.src: http://127\.0\.0\.1:\d+/bed\.mp3: "),
     ],
 )
-def test_unusable_music_is_named(tmp_path: Path, run, src: str, message: str) -> None:  # type: ignore[no-untyped-def]
-    folder = story_folder(tmp_path)
-    (folder / "not-audio.png").write_bytes((folder / "red.png").read_bytes())
-    with pytest.raises(StoryError, match=message):
-        run(
+def test_unusable_music_is_named_and_nothing_is_left(
+    tmp_path: Path, speech_cache: Path, src: str, error: type[Exception], message: str
+) -> None:
+    folder, out = tmp_path / "story", tmp_path / "out"
+    folder.mkdir()
+    out.mkdir()
+    tone_wav(tmp_path / "bed.wav", 0.5)  # exists, but outside the storyboard's folder
+    Image.new("RGB", (32, 18), (0, 200, 0)).save(folder / "still.png")
+    port = closed_port()
+    settings = Settings(tts_cache_dir=speech_cache, fetch_allow_hosts=f"127.0.0.1:{port}")
+    story = board(music={"src": src.format(port=port)})
+    with pytest.raises(error, match=message):
+        asyncio.run(
             render_storyboard(
-                board(music={"src": src}),
-                StoryOutputs(tmp_path / "story.mp4"),
-                settings=Settings(),
-                options=OPTIONS,
-                base_dir=folder,
-                parts=parts(tmp_path),
+                story, StoryOutputs(out / "x.mp4"), settings=settings, options=OPTIONS, base_dir=folder
             )
         )
-    assert not (tmp_path / "story.mp4").exists()
+    assert list(out.iterdir()) == []
 
 
-def test_music_bed_from_a_local_file(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
-    folder = story_folder(tmp_path)
-    sine_wav(folder / "bed.wav", 1.0, hz=220)
-    short = Storyboard.model_validate(
-        {
-            "fps": 10,
-            "music": {"src": "bed.wav", "volume": 0.2},
-            "scenes": [{"text": "Hi.", "min_duration": 1}],
-        }
-    )
-    result = run(
-        render_storyboard(
-            short,
-            StoryOutputs(tmp_path / "story.mp4"),
-            settings=Settings(),
-            options=OPTIONS,
-            base_dir=folder,
-            parts=parts(tmp_path),
+def test_local_files_are_refused_without_a_folder_to_read_them_from(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """What the HTTP API gets: base_dir None, so a path is a mistake, named with its scene."""
+    story = Storyboard.model_validate({"scenes": [{"text": "Hi.", "background": {"src": "cat.gif"}}]})
+    with pytest.raises(
+        StoryboardInvalid,
+        match=r"^scene 1: background cat\.gif: local files are read only from the command line",
+    ):
+        asyncio.run(
+            render_storyboard(story, StoryOutputs(tmp_path / "x.mp4"), settings=settings, options=OPTIONS)
         )
-    )
-    assert result.duration == 1.0 and stream_seconds(tmp_path / "story.mp4", "a") > 0.9
 
 
-def test_narration_caps_before_and_after_synthesis(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
-    words = " ".join(["word"] * 20) + "."  # estimated at 8 s (150 words a minute)
-    story = Storyboard.model_validate({"scenes": [{"text": words}]})
+def test_narration_caps_before_and_after_synthesis(tmp_path: Path, speech_cache: Path) -> None:
     out = StoryOutputs(tmp_path / "x.mp4")
-    with pytest.raises(StoryboardInvalid, match="the limit is 7 seconds"):
-        run(
-            render_storyboard(
-                story, out, settings=Settings(story_max_narration_seconds=7), parts=parts(tmp_path)
+    capped = Settings(tts_cache_dir=speech_cache, story_max_narration_seconds=5)
+    words = Storyboard.model_validate({"scenes": [{"text": "word " * 20}]})  # estimated at 8 s
+    with pytest.raises(StoryboardInvalid, match=r"would last about 8 seconds .* the limit is 5 seconds"):
+        asyncio.run(render_storyboard(words, out, settings=capped))
+    digits = Storyboard.model_validate(
+        {"scenes": [{"text": "123456789123456789."}]}
+    )  # one word, ~10 s spoken
+    with pytest.raises(StoryboardInvalid, match=r"the narration lasts 10 s, over the 5 s limit"):
+        asyncio.run(render_storyboard(digits, out, settings=capped))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_projects_sections_rendered_later_by_the_real_engine(tmp_path: Path, speech_cache: Path) -> None:
+    """The project flow on the real pipeline: each section voiced and fetched on its own (kept as
+    SceneMedia, as the database keeps it), then compiled and rendered from what was kept."""
+    picture = io.BytesIO()
+    Image.new("RGB", (32, 18), (0, 200, 0)).save(picture, "PNG")
+    with MediaServer({"/still.png": Route(picture.getvalue())}) as media:
+        engine = PipelineEngine(Settings(tts_cache_dir=speech_cache, fetch_allow_hosts=media.host_port))
+        board = engine.check(
+            {
+                "fps": 10,
+                "scenes": [
+                    {"text": "Hello.", "background": {"color": "#ff0000"}, "min_duration": 1},
+                    {"text": "Look.", "background": {"src": f"{media.url}/still.png"}, "min_duration": 1},
+                ],
+            }
+        )
+        kept = [
+            SceneMedia.from_json(
+                asyncio.run(engine.prepare(board, i, folder=tmp_path / f"section{i}")).to_json()
             )
-        )
-    slow_voice = parts(tmp_path, seconds_per_word=1.0)  # the synthesis takes 20 s
-    with pytest.raises(StoryError, match=r"the narration lasts 20 s, over the 10 s limit"):
-        run(
-            render_storyboard(story, out, settings=Settings(story_max_narration_seconds=10), parts=slow_voice)
-        )
+            for i in range(2)
+        ]
+
+    async def render() -> RenderedStory:
+        async with BrowserPool(1) as pool:
+            return await engine.render(
+                board,
+                tmp_path / "out.mp4",
+                folder=tmp_path / "render",
+                prepared=kept,
+                options=OPTIONS,
+                pool=pool,
+                progress=lambda stage, done, total: None,
+                cancel=asyncio.Event(),
+            )
+
+    rendered = asyncio.run(render())
+    video = tmp_path / "out.mp4"
+    assert rendered.duration == 2.0 and video_info(video)["frames"] == 20
+    assert abs(stream_end(video, "a") - stream_end(video, "v")) <= 0.1
+    assert close_to(video_frame(video, 5, 10).getpixel((80, 20)), (255, 0, 0))
+    assert close_to(video_frame(video, 15, 10).getpixel((80, 20)), (0, 200, 0))
+    page = (rendered.composition_dir / "index.html").read_text()
+    still = re.search(r'"(s1/[^"]+)"', page)
+    assert still and (rendered.composition_dir / still.group(1)).is_file()
+    vtt = rendered.captions_vtt.read_text()
+    assert vtt.index("Hello.") < vtt.index("Look.") and "Look." in rendered.captions_srt.read_text()

@@ -11,13 +11,14 @@ gradient with a warning and which are errors.
 """
 
 from .prepare import prepare_background
-from .prepared import BackgroundError, Fit, PreparedBackground, Unavailable
+from .prepared import BackgroundError, BackgroundUnreachable, Fit, PreparedBackground, Unavailable
 from .spec import AiVisualSpec, BackgroundSpecLike
 
 __all__ = [
     "AiVisualSpec",
     "BackgroundError",
     "BackgroundSpecLike",
+    "BackgroundUnreachable",
     "Fit",
     "PreparedBackground",
     "Unavailable",

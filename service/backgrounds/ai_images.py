@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import os
 from pathlib import Path
 
+from service.files import write_atomically
 from service.settings import Settings
 
 from .prepared import Unavailable
@@ -57,21 +57,14 @@ async def generate_image(prompt: str, *, aspect: str, settings: Settings) -> byt
         data = base64.b64decode(encoded, validate=True)
     except binascii.Error as exc:
         raise Unavailable("the OpenAI Images API answered with an image that is not base64") from exc
-    _store(cached, data)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(cached, data)  # a crash never leaves half a picture that later runs would reuse
     return data
 
 
 def _cache_path(settings: Settings, model: str, size: str, prompt: str) -> Path:
     key = hashlib.sha256(f"{model}\n{size}\n{prompt}".encode()).hexdigest()
     return settings.data_dir / "cache" / "ai-images" / key
-
-
-def _store(path: Path, data: bytes) -> None:
-    """Atomically, so a crash never leaves half a picture that later runs would reuse."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(data)
-    partial.replace(path)
 
 
 def _one_line(exc: Exception) -> str:

@@ -10,14 +10,12 @@ from collections.abc import Sequence
 
 from .prepared import PreparedBackground
 
-DEFAULT_PALETTE = ("#0f172a", "#1e3a8a", "#312e81", "#134e4a", "#3b0764")
-"""Deep blues, indigo, teal and plum: white captions read on all of them."""
-
 
 def palette_gradient(
     scene_index: int, palette: Sequence[str], warning: str | None = None
 ) -> PreparedBackground:
-    colors = list(palette) or list(DEFAULT_PALETTE)
+    """`palette` is the storyboard's (never empty: the storyboard model requires a colour)."""
+    colors = list(palette)
     first = colors[scene_index % len(colors)]
     second = colors[(scene_index + 1) % len(colors)] if len(colors) > 1 else first
     return PreparedBackground(

@@ -2,7 +2,8 @@
 
 Which failures are errors and which fall back:
 - `src` is what the author asked for by name, so a refused, unreachable, too large or
-  undecodable source is a `BackgroundError` naming the scene — the render stops with it.
+  undecodable source is a `BackgroundError` naming the scene — the render stops with it
+  (`BackgroundUnreachable` when fetching it failed, so trying again may work).
 - `ai` and `search` ask seekreel to find something; when nothing can be had (no key, the API
   failed, nothing found, every result unusable) the scene gets a gradient from the palette
   and a warning naming the scene and every reason — never a crash, never a silent blank.
@@ -21,9 +22,9 @@ from service.settings import Settings
 from .ai_images import generate_image, image_prompt
 from .decode import decode_media
 from .fallback import palette_gradient
-from .prepared import BackgroundError, PreparedBackground, Unavailable
+from .prepared import BackgroundError, BackgroundUnreachable, PreparedBackground, Unavailable, Unreachable
 from .search import Candidate, Miss, search_media
-from .sources import Source, load_source, read_local
+from .sources import Source, load_media_file, load_source
 from .spec import BackgroundSpecLike
 
 FALLBACK = "used a gradient from the palette"
@@ -54,8 +55,9 @@ async def prepare_background(
     if spec.src is not None:
         try:
             source = await load_source(spec.src, base_dir=base_dir, settings=settings)
-        except Unavailable as exc:
-            raise BackgroundError(f"{scene}: background {exc}") from exc  # names the source itself
+        except Unavailable as exc:  # the message names the source itself
+            error = BackgroundUnreachable if isinstance(exc, Unreachable) else BackgroundError
+            raise error(f"{scene}: background {exc}") from exc
         try:
             return await show(source)
         except Unavailable as exc:
@@ -95,7 +97,7 @@ async def _searched(
 
 async def _load_candidate(found: Candidate, settings: Settings) -> Source:
     if found.path is not None:
-        return read_local(str(found.path), base_dir=settings.media_dir, max_bytes=settings.fetch_max_bytes)
+        return await asyncio.to_thread(load_media_file, found.path, settings=settings)
     assert found.url is not None
     return await load_source(found.url, base_dir=None, settings=settings)
 

@@ -37,8 +37,18 @@ class PreparedBackground:
 
 
 class BackgroundError(Exception):
-    """A background the storyboard asked for explicitly (`src`) cannot be used; one line naming the scene."""
+    """A background the storyboard asked for explicitly (`src`) cannot be used — refused, too
+    large, not a picture: the storyboard must change. One line naming the scene."""
+
+
+class BackgroundUnreachable(BackgroundError):
+    """The `src` could not be fetched just now (no connection, a timeout, an HTTP error): the
+    same storyboard may work when tried again."""
 
 
 class Unavailable(Exception):
     """One way of getting a picture did not work (no key, nothing found, unusable media); `str()` says why."""
+
+
+class Unreachable(Unavailable):
+    """The picture's URL was allowed but could not be fetched."""

@@ -36,7 +36,7 @@ from ..settings import Settings, get_settings
 from .app import app, err_console, fail
 from .inputs import read_variables
 from .progress import frame_progress
-from .render_cmds import QualityOpt, VarOpt
+from .render_cmds import QualityOpt, ResolutionOpt, VarOpt, WorkersOpt
 
 console = Console(highlight=False)
 T = TypeVar("T")
@@ -124,11 +124,9 @@ def generate(
     draft_out: Annotated[
         Path | None, typer.Option("--draft-out", help="Also keep the validated HTML here.")
     ] = None,
-    resolution: Annotated[str | None, typer.Option(help="720p, 1080p, … or WxH; scales the picture.")] = None,
+    resolution: ResolutionOpt = None,
     quality: QualityOpt = "standard",
-    workers: Annotated[
-        int | None, typer.Option(min=1, max=16, help="Parallel browsers (default: by cores).")
-    ] = None,
+    workers: WorkersOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Prompt → validated HTML → MP4, with progress through writing, checking and rendering."""

@@ -21,6 +21,8 @@ from .progress import frame_progress
 console = Console(highlight=False)
 
 QualityOpt = Annotated[Quality, typer.Option(help="Encoder quality preset.")]
+ResolutionOpt = Annotated[str | None, typer.Option(help="720p, 1080p, … or WxH; scales the picture.")]
+WorkersOpt = Annotated[int | None, typer.Option(min=1, max=16, help="Parallel browsers (default: by cores).")]
 SeekTimeoutOpt = Annotated[
     float | None, typer.Option(min=0.1, help="Seconds one seek may take (default: SEEKREEL_SEEK_TIMEOUT).")
 ]
@@ -35,11 +37,9 @@ def render(
     fps: Annotated[
         float | None, typer.Option(help=f"Frames per second (default: data-fps, else {DEFAULT_FPS:g}).")
     ] = None,
-    resolution: Annotated[str | None, typer.Option(help="720p, 1080p, … or WxH; scales the picture.")] = None,
+    resolution: ResolutionOpt = None,
     quality: QualityOpt = "standard",
-    workers: Annotated[
-        int | None, typer.Option(min=1, max=16, help="Parallel browsers (default: by cores).")
-    ] = None,
+    workers: WorkersOpt = None,
     var: VarOpt = None,
     vars_file: VarsFileOpt = None,
     seek_timeout: SeekTimeoutOpt = None,

@@ -6,7 +6,7 @@ import dataclasses
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -17,15 +17,16 @@ from sandbox import CANONICAL_SIZES, CompositionError, RenderError, RenderOption
 from ..files import write_atomically
 from ..generation.providers import ProviderError
 from ..settings import Settings, get_settings
+from ..speech import SpeechError, available_voices, voice_from_name
 from ..storyboards import (
     NoModelToWrite,
+    ProgressCallback,
     Storyboard,
     StoryboardInvalid,
     StoryboardNotWritten,
     StoryError,
     StoryOutputs,
     StoryResult,
-    real_parts,
     render_storyboard,
     storyboard_from_data,
     storyboard_from_json,
@@ -36,7 +37,7 @@ from ..storyboards import (
 from .app import app, fail
 from .generate_cmds import BaseUrlOpt, ModelOpt, ProviderOpt, QuietOpt, check_output, run_work
 from .progress import StageCallback, stage_progress
-from .render_cmds import QualityOpt
+from .render_cmds import QualityOpt, ResolutionOpt, WorkersOpt
 
 console = Console(highlight=False)
 STAGE_LABELS = {
@@ -86,11 +87,9 @@ def story(
     aspect: Annotated[
         str | None, typer.Option(help="16:9, 9:16, 1:1 or 4:5 (overrides the storyboard).")
     ] = None,
-    resolution: Annotated[str | None, typer.Option(help="720p, 1080p, … or WxH; scales the picture.")] = None,
+    resolution: ResolutionOpt = None,
     quality: QualityOpt = "standard",
-    workers: Annotated[
-        int | None, typer.Option(min=1, max=16, help="Parallel browsers (default: by cores).")
-    ] = None,
+    workers: WorkersOpt = None,
     no_captions: Annotated[
         bool, typer.Option("--no-captions", help="No captions in the picture (sidecars still work).")
     ] = False,
@@ -148,13 +147,7 @@ def story(
                 console.print(f"[green]✓[/] {storyboard_out} — {len(board.scenes)} scenes")
             return
         outputs = StoryOutputs(output, captions_out, html_out)
-        options = RenderOptions(
-            resolution=resolution,
-            quality=quality,
-            workers=workers or settings.workers,
-            seek_timeout=settings.seek_timeout,
-            render_timeout=settings.render_timeout,
-        )
+        options = settings.render_options(resolution=resolution, quality=quality, workers=workers)
         result = run_work(
             _render(
                 board,
@@ -182,7 +175,7 @@ def voices(
     as_json: Annotated[bool, typer.Option("--json", help="Print the voices as JSON.")] = False,
 ) -> None:
     """The voices `seekreel story --voice` can use: offline Piper voices and hosted ones."""
-    found = real_parts().speech.available_voices(get_settings())
+    found = available_voices(get_settings())
     if as_json:
         print(json.dumps([dataclasses.asdict(v) for v in found], indent=2))
         return
@@ -260,10 +253,9 @@ def _overrides(
     if no_captions:
         data["captions"]["enabled"] = False
     if voice is not None:
-        speech = real_parts().speech
         try:
-            spec = speech.voice_from_name(voice, settings, speed=board.voice.speed)
-        except speech.SpeechError as exc:
+            spec = voice_from_name(voice, settings, speed=board.voice.speed)
+        except SpeechError as exc:
             fail(f"--voice: {exc}")
         data["voice"] = {"provider": spec.provider, "name": spec.name, "speed": spec.speed}
     try:
@@ -278,7 +270,7 @@ async def _render(
     settings: Settings,
     options: RenderOptions,
     base_dir: Path,
-    on_progress: Any,
+    on_progress: ProgressCallback,
 ) -> StoryResult:
     try:
         return await render_storyboard(

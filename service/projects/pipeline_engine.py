@@ -13,7 +13,8 @@ import asyncio
 import dataclasses
 import html
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -43,6 +44,20 @@ COMPOSITION = "composition"
 PREVIEW_ASSETS = "assets"
 
 
+@contextmanager
+def _engine_errors() -> Iterator[None]:
+    """The pipeline's errors as the engine interface names them."""
+    from service.storyboards import StoryboardInvalid as Invalid
+    from service.storyboards import StoryError
+
+    try:
+        yield
+    except StoryError as exc:
+        raise StoryFailed(str(exc)) from None
+    except Invalid as exc:  # also a source refused, too large or not a picture, an unknown voice
+        raise StoryboardInvalid(exc.problems) from None
+
+
 class PipelineEngine:
     """StoryEngine over the storyboard pipeline (service/storyboards/pipeline.py) and its parts."""
 
@@ -55,23 +70,17 @@ class PipelineEngine:
         return _dump(self._model(data))
 
     def from_text(self, text: str, *, title: str = "") -> Storyboard:
-        from service.storyboards import StoryboardInvalid as Invalid
         from service.storyboards import storyboard_from_text
 
-        try:
+        with _engine_errors():
             board = storyboard_from_text(text, title=title, max_narration_seconds=self._narration_cap)
-        except Invalid as exc:
-            raise StoryboardInvalid(exc.problems) from None
         return _dump(board)
 
     def split(self, storyboard: Storyboard) -> list[dict[str, Any]]:
-        from service.storyboards import StoryboardInvalid as Invalid
         from service.storyboards import expand_scenes
 
-        try:
+        with _engine_errors():
             scenes = expand_scenes(self._model(storyboard))
-        except Invalid as exc:
-            raise StoryboardInvalid(exc.problems) from None
         return [
             {
                 "text": s.text,
@@ -173,15 +182,12 @@ class PipelineEngine:
     # ---- voices and backgrounds ---------------------------------------------------------
 
     async def prepare(self, storyboard: Storyboard, index: int, *, folder: Path) -> SceneMedia:
-        from service.storyboards import StoryError
-        from service.storyboards.pipeline import prepare_scene
+        from service.storyboards import prepare_scene
 
-        try:
+        with _engine_errors():
             scene = await prepare_scene(
                 self._model(storyboard), index, assets_dir=folder, settings=self.settings
             )
-        except StoryError as exc:
-            raise StoryFailed(str(exc)) from None
         return _media(scene.narration, scene.background, folder, list(scene.warnings))
 
     async def revoice(
@@ -224,7 +230,7 @@ class PipelineEngine:
         vtt, srt = folder / "captions.vtt", folder / "captions.srt"
         if prepared is None:
             html, duration, warnings = await self._render_whole(
-                board, out, composition, vtt, options, pool, progress
+                board, out, composition, vtt, options, pool, progress, cancel
             )
         else:
             html, duration, warnings = await self._render_prepared(
@@ -250,12 +256,13 @@ class PipelineEngine:
         options: RenderOptions,
         pool: BrowserPool,
         progress: StageProgress,
+        cancel: asyncio.Event,
     ) -> tuple[str, float, list[str]]:
         """Voice, fetch, compile, render, mix: the pipeline's one call."""
-        from service.storyboards import StoryError, StoryOutputs, render_storyboard
+        from service.storyboards import StoryOutputs, render_storyboard
 
         page = composition / "index.html"
-        try:
+        with _engine_errors():
             result = await render_storyboard(
                 board,
                 StoryOutputs(video=out, captions=vtt, html=page),
@@ -263,9 +270,8 @@ class PipelineEngine:
                 options=options,
                 pool=pool,
                 on_progress=progress,
+                cancel=cancel,
             )
-        except StoryError as exc:
-            raise StoryFailed(str(exc)) from None
         return page.read_text(encoding="utf-8"), float(result.duration), list(result.warnings)
 
     async def _render_prepared(
@@ -281,16 +287,14 @@ class PipelineEngine:
         cancel: asyncio.Event,
     ) -> tuple[str, float, list[str]]:
         """Compile the scenes voiced and fetched earlier (a project's sections), render, mix."""
-        from service.captions import write_captions
-        from service.storyboards import StoryError
-        from service.storyboards.pipeline import compile_storyboard, finish_storyboard
+        from service.storyboards import StoryOutputs, compile_storyboard, finish_storyboard
 
         scenes = [_scene(i, board.scenes[i].text, m, composition) for i, m in enumerate(prepared)]
-        try:
-            compiled = compile_storyboard(board, scenes)
+        compiled = compile_storyboard(board, scenes)  # the pictures beside the page, in the composition
+        with _engine_errors():
             await finish_storyboard(
                 compiled,
-                out,
+                StoryOutputs(video=out, captions=vtt, html=composition / "index.html"),
                 assets_dir=composition,
                 settings=self.settings,
                 render_options=options,
@@ -298,11 +302,7 @@ class PipelineEngine:
                 progress=progress,
                 cancel=cancel,
             )
-        except StoryError as exc:
-            raise StoryFailed(str(exc)) from None
-        (composition / "index.html").write_text(compiled.html, encoding="utf-8")
-        write_captions(compiled.cues, vtt)
-        return compiled.html, float(compiled.duration), [w for m in prepared for w in m.warnings]
+        return compiled.html, float(compiled.duration), list(compiled.warnings)
 
     def preview(self, storyboard: Storyboard, prepared: Sequence[SceneMedia]) -> StoryPreview:
         """Compiled as `_render_prepared` compiles, the pictures named where they already are."""
@@ -325,13 +325,10 @@ class PipelineEngine:
         return float(self.settings.story_max_narration_seconds)
 
     def _model(self, data: Mapping[str, Any]) -> Any:
-        from service.storyboards import StoryboardInvalid as Invalid
         from service.storyboards import storyboard_from_data
 
-        try:
+        with _engine_errors():
             return storyboard_from_data(dict(data), max_narration_seconds=self._narration_cap)
-        except Invalid as exc:
-            raise StoryboardInvalid(exc.problems) from None
 
 
 def _vtt_to_srt(vtt: Path, srt: Path) -> None:
@@ -379,7 +376,7 @@ def _scene(index: int, text: str, media: SceneMedia, composition: Path | None) -
     (when one is given: a preview leaves them where they are)."""
     from service.backgrounds import PreparedBackground
     from service.speech import Narration, TimedText
-    from service.storyboards.pipeline import PreparedScene
+    from service.storyboards import PreparedScene
 
     names = [_asset_name(index, name) for name in media.background.get("files", [])]
     if composition is not None:

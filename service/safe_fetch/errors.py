@@ -8,8 +8,10 @@ class FetchError(Exception):
 
 
 class FetchRefused(FetchError):
-    """Refused by policy: the scheme, the address, too many redirects, too large, not the wanted kind."""
+    """Refused: the scheme, the address, too many redirects, too large, not the wanted kind, a
+    local path outside its folder or naming no file. The source must change."""
 
 
 class FetchFailed(FetchError):
-    """Allowed, but it did not work: the name does not resolve, no connection, a timeout, an HTTP error."""
+    """Allowed, but it did not work: the name does not resolve, no connection, a timeout, an HTTP
+    error. The same source may work later."""

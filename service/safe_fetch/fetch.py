@@ -115,13 +115,13 @@ async def _read_capped(
     """The body, stopped as soon as it passes `cap` or its first bytes are not an accepted type."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
-        raise FetchRefused(f"{url}: {_size(int(declared))} is over the {_size(cap)} limit")
+        raise FetchRefused(f"{url}: {size_text(int(declared))} is over the {size_text(cap)} limit")
     body = bytearray()
     content_type: str | None = None
     async for chunk in response.aiter_bytes():
         body += chunk
         if len(body) > cap:
-            raise FetchRefused(f"{url}: the body passed the {_size(cap)} limit")
+            raise FetchRefused(f"{url}: the body passed the {size_text(cap)} limit")
         if content_type is None and len(body) >= SNIFF_BYTES:
             content_type = _accepted_type(bytes(body[:SNIFF_BYTES]), url, accept)
     if content_type is None:
@@ -145,7 +145,8 @@ def _tls_context(extra_cas: Path | None) -> ssl.SSLContext:
     return context
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """A byte count as people read it in a refusal."""
     return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n} bytes"
 
 

@@ -2,14 +2,14 @@
 muxed as AAC beside the rendered picture, both the same length to the frame.
 
 from service.soundtrack import MusicBed, PlacedClip, mix_soundtrack, mux
-await mix_soundtrack([PlacedClip(narration.path, 0.0), …], duration, Path("mix.wav"), music=MusicBed(bed))
-await mux(Path("picture.mp4"), Path("mix.wav"), Path("story.mp4"))
+await mix_soundtrack([PlacedClip(narration.path, 0.0), …], duration, Path("mix.m4a"), music=MusicBed(bed))
+await mux(Path("picture.mp4"), Path("mix.m4a"), Path("story.mp4"))   # AAC of the right length: copied
 """
 
 from .ffmpeg import SoundtrackError
 from .loudness import TARGET_LUFS
 from .mix import MusicBed, PlacedClip, mix_soundtrack
-from .mux import mux, video_end
+from .mux import mux, stream_end
 from .pcm import RATE
 
 __all__ = [
@@ -20,5 +20,5 @@ __all__ = [
     "SoundtrackError",
     "mix_soundtrack",
     "mux",
-    "video_end",
+    "stream_end",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-import imageio_ffmpeg
+from sandbox import ffmpeg_exe
 
 
 class SoundtrackError(Exception):
@@ -16,7 +16,7 @@ async def run_ffmpeg(args: Sequence[str], *, what: str, stdin: bytes | None = No
     """ffmpeg's stdout and stderr; SoundtrackError naming `what` and ffmpeg's last line on failure."""
     no_input = ["-nostdin"] if stdin is None else []
     proc = await asyncio.create_subprocess_exec(
-        imageio_ffmpeg.get_ffmpeg_exe(),
+        ffmpeg_exe(),
         *["-hide_banner", "-y", *no_input, *args],
         stdin=asyncio.subprocess.DEVNULL if stdin is None else asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,

@@ -40,9 +40,9 @@ async def measure(mix: Samples) -> dict[str, str]:
     return values
 
 
-async def write_normalised(mix: Samples, out: Path) -> None:
-    """`mix` at TARGET_LUFS as 16-bit PCM WAV at RATE, exactly as many samples long (silence is
-    written as it is)."""
+async def write_normalised(mix: Samples, out: Path, encode: list[str]) -> None:
+    """`mix` at TARGET_LUFS, exactly as many samples long at RATE (silence is written as it is),
+    encoded by the ffmpeg output options `encode` (`formats.encoding`)."""
     m = await measure(mix)
     loud = math.isfinite(float(m["input_i"])) and float(m["input_i"]) > SILENT_LUFS
     measured = (
@@ -52,9 +52,7 @@ async def write_normalised(mix: Samples, out: Path) -> None:
     normalise = [f"loudnorm={_TARGETS}{measured}:linear=true", f"aresample={RATE}"] if loud else []
     length = [f"apad=whole_len={len(mix)}", f"atrim=end_sample={len(mix)}"]  # loudnorm works at 192 kHz
     await run_ffmpeg(
-        [*raw_input(mix.shape[1]), "-af", ",".join([*normalise, *length]),
-         "-c:a", "pcm_s16le", "-ar", str(RATE), "-fflags", "+bitexact", "-flags:a", "+bitexact",
-         "-map_metadata", "-1", "-f", "wav", str(out)],
+        [*raw_input(mix.shape[1]), "-af", ",".join([*normalise, *length]), *encode, str(out)],
         stdin=raw(mix),
         what="normalising the loudness",
     )  # fmt: skip

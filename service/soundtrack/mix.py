@@ -15,6 +15,7 @@ import numpy as np
 
 from service.files import atomic_path
 
+from .formats import encoding
 from .loudness import write_normalised
 from .pcm import RATE, Samples, decode
 
@@ -45,8 +46,9 @@ class MusicBed:
 async def mix_soundtrack(
     clips: Sequence[PlacedClip], duration: float, out: Path, *, music: MusicBed | None = None
 ) -> Path:
-    """Write the soundtrack of a `duration`-second video to `out` (16-bit stereo WAV, 48 kHz,
-    about −16 LUFS); clips reaching past the end are cut there. Written atomically."""
+    """Write the soundtrack of a `duration`-second video to `out` (stereo, 48 kHz, about −16 LUFS):
+    16-bit WAV, or AAC when `out` ends in `.m4a` — then `mux` copies it into a video of that
+    length as it is. Clips reaching past the end are cut there. Written atomically."""
     length = round(duration * RATE)
     voice = np.zeros(length, dtype=np.float32)
     spans: list[tuple[int, int]] = []
@@ -62,7 +64,7 @@ async def mix_soundtrack(
         gain = music.volume * fades(length) * ducking(spans, length)
         mix[: len(bed)] += bed * gain[: len(bed), None]
     with atomic_path(out) as tmp:
-        await write_normalised(mix, tmp)
+        await write_normalised(mix, tmp, encoding(out))
     return out
 
 

@@ -7,7 +7,7 @@ narration.path, narration.duration, narration.phrases  # WAV in the cache, secon
 
 from .cache import CacheStats, stats
 from .narration import Narration, SpeechError, TimedText, VoiceInfo, VoiceSpec
-from .sentences import split_sentences
+from .sentences import paragraphs, split_sentences
 from .synthesis import available_voices, check_voice, synthesize, voice_from_name
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "VoiceSpec",
     "available_voices",
     "check_voice",
+    "paragraphs",
     "split_sentences",
     "stats",
     "synthesize",

@@ -14,20 +14,18 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
 import markupsafe
 
 from sandbox import CANONICAL_SIZES
+from service.backgrounds import PreparedBackground
+from service.captions import Cue
 
 from .model import Storyboard
 from .timing import TimedScene
-
-if TYPE_CHECKING:
-    from service.backgrounds import PreparedBackground
-    from service.captions import Cue
 
 CROSSFADE = 0.3
 """Seconds of the crossfade between two scenes (shorter when a scene is shorter than twice that)."""

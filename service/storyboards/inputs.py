@@ -5,17 +5,17 @@ turned into one validated `Storyboard`, with errors that name the scene and the 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from service.speech import paragraphs
+
 from .model import MAX_SCENES, Storyboard
 
 WORDS_PER_MINUTE = 150.0
 """A narrator's pace, for estimating the narration length before any synthesis."""
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 class StoryboardInvalid(ValueError):
@@ -67,10 +67,10 @@ def storyboard_from_json(text: str, *, max_narration_seconds: float) -> Storyboa
 
 def storyboard_from_text(text: str, *, title: str = "", max_narration_seconds: float) -> Storyboard:
     """Plain text: one scene per paragraph (blank-line separated); backgrounds from the palette."""
-    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(text.replace("\r\n", "\n")) if p.strip()]
-    if not paragraphs:
+    scenes = [{"text": p.replace("\r\n", "\n")} for p in paragraphs(text)]
+    if not scenes:
         raise StoryboardInvalid(["the text is empty: write one paragraph per scene"])
-    data = {"title": title, "scenes": [{"text": p} for p in paragraphs]}
+    data = {"title": title, "scenes": scenes}
     return storyboard_from_data(data, max_narration_seconds=max_narration_seconds)
 
 

@@ -13,7 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from sandbox.fonts import FAMILIES
+from sandbox import FAMILIES
+from service.safe_fetch import url_scheme
 
 MAX_SCENES = 100
 """Scenes after splitting; ~50 scenes keep the compiled page well under the validator's size limit."""
@@ -28,7 +29,6 @@ Aspect = Literal["16:9", "9:16", "1:1", "4:5"]
 Fit = Literal["cover", "contain"]
 
 _HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _VOICE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 CAPTION_FONTS = tuple(f.name for f in FAMILIES if "Emoji" not in f.name)
 
@@ -44,9 +44,9 @@ def _source(value: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError("the source is empty: give an http(s) URL or a file path")
-    scheme = _SCHEME.match(value)
-    if scheme and len(scheme.group(1)) > 1 and scheme.group(1).lower() not in ("http", "https"):
-        raise ValueError(f"{scheme.group(1)}: URLs are not fetched: use an http(s) URL or a file path")
+    scheme = url_scheme(value)
+    if scheme is not None and scheme not in ("http", "https"):
+        raise ValueError(f"{scheme}: URLs are not fetched: use an http(s) URL or a file path")
     return value
 
 

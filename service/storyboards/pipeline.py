@@ -1,47 +1,45 @@
-"""Storyboard → MP4 with sound: voice every scene, time the scenes, prepare their
-backgrounds, compile one composition, render it as any other, mix the soundtrack, mux.
+"""Storyboard → MP4 with sound, in the steps a project with an approval step needs:
 
-All work happens in a hidden folder beside the output; the outputs (video, captions,
-composition with its assets) appear only when everything succeeded, so a failed run leaves
-nothing half-written. A scene's failure is reported naming the scene.
+    scenes = await prepare_scenes(board, assets_dir=…, settings=…)   # voice + background per scene
+    compiled = compile_storyboard(board, scenes)                      # timing, captions, page: no I/O
+    result = await finish_storyboard(compiled, outputs, assets_dir=…, settings=…, render_options=…)
+
+`render_storyboard` does all three. Finishing renders the page with the sandbox like any
+other composition while the soundtrack is mixed and encoded (AAC, exactly the picture's
+length) beside it, then copies both into the MP4. Work happens
+in hidden folders beside the output; the outputs (captions, composition with its assets,
+video last) appear only when everything succeeded, so a failed run leaves nothing half-written.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import logging
-import os
+import mimetypes
 import shutil
 import tempfile
-from collections.abc import Awaitable, Callable, Sequence
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from urllib.parse import quote
 
 from sandbox import BrowserPool, RenderOptions, render_to_file
+from service.captions import Cue, cues_from_phrases, write_captions
+from service.files import move_atomically, replace_folder, write_atomically
+from service.safe_fetch import AUDIO_TYPES, FetchError, FetchFailed, fetch_source
+from service.settings import Settings
+from service.soundtrack import MusicBed, PlacedClip, SoundtrackError, mix_soundtrack, mux
 
 from .compose import caption_line_chars, compile_composition
-from .inputs import check_narration_length
-from .model import BackgroundSpec, Storyboard
-from .music import MusicUnusable, fetch_music
-from .parts import Parts, real_parts
-from .splitting import StoryScene, expand_scenes
-from .timing import TimedScene, time_scenes
+from .errors import StoryError
+from .inputs import StoryboardInvalid
+from .model import Music, Storyboard
+from .scenes import PreparedScene, ProgressCallback, first_failure_stops_all, prepare_scenes
+from .splitting import expand_scenes
+from .timing import time_scenes
 
-if TYPE_CHECKING:
-    from service.settings import Settings
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-Stage = Literal["voicing", "fetching", "rendering", "mixing"]
-ProgressCallback = Callable[[Stage, int, int], None]
-"""(stage, done, total): scenes voiced, backgrounds fetched, frames rendered, mixing steps."""
-
-
-class StoryError(Exception):
-    """The storyboard could not be made into a video; `str()` is one line, naming the scene if one is at fault."""
+DEFAULT_ASSETS = "assets"
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,44 @@ class StoryOutputs:
     captions: Path | None = None
     """A .vtt or .srt sidecar."""
     html: Path | None = None
-    """The composition; its pictures go in a folder `<stem>.assets` beside it."""
+    """The composition; its pictures go in a folder beside it (`<stem>.assets` from `render_storyboard`)."""
+
+
+@dataclass(frozen=True)
+class CompiledStoryboard:
+    """The storyboard as one composition plus what its soundtrack is made of."""
+
+    html: str
+    duration: float
+    cues: list[Cue]
+    clips: list[PlacedClip]
+    music: Music | None
+    assets_name: str
+    """The folder, beside the page, its pictures are referred to in ("" → beside the page itself)."""
+    scenes: int
+    narration_seconds: float
+    """All the narrations together, as synthesised."""
+    warnings: list[str]
+    """Backgrounds that fell back to the palette, each naming its scene."""
+    credits: list[str]
+    """Attribution the media's sources ask for, e.g. "scene 3: Photo by … on Pexels"."""
+
+
+@dataclass(frozen=True)
+class StageTimes:
+    """Seconds spent, for the benchmark and for anyone asking where the time went."""
+
+    voice: float = 0.0
+    """Narrations, summed over scenes (they run a few at a time)."""
+    backgrounds: float = 0.0
+    """Fetching and decoding backgrounds, summed over scenes."""
+    prepare: float = 0.0
+    """Until every scene was voiced and had its background (wall time)."""
+    render: float = 0.0
+    soundtrack: float = 0.0
+    """Music, mixing and encoding the sound, while the picture renders."""
+    mux: float = 0.0
+    total: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -59,9 +94,128 @@ class StoryResult:
     duration: float
     scenes: int
     warnings: list[str] = field(default_factory=list)
-    """Backgrounds that fell back to a colour, each naming its scene."""
     credits: list[str] = field(default_factory=list)
-    """Attribution the media's sources ask for, e.g. "scene 3: Photo by … on Pexels"."""
+    times: StageTimes = field(default_factory=StageTimes)
+
+
+def compile_storyboard(
+    storyboard: Storyboard, scenes: Sequence[PreparedScene], *, assets_name: str = ""
+) -> CompiledStoryboard:
+    """Time the scenes by their narration and compile the page (no I/O). `scenes` are the
+    storyboard's after splitting, in order; the page refers to their picture files in the
+    folder `assets_name` beside it ("" → beside the page itself)."""
+    expanded = expand_scenes(storyboard)
+    timed = time_scenes(expanded, [s.narration.duration for s in scenes], storyboard.fps)
+    line_chars, lines = caption_line_chars(storyboard), storyboard.captions.style.max_lines
+    cues = [
+        cue
+        for t, s in zip(timed, scenes, strict=True)
+        for cue in cues_from_phrases(
+            s.narration.phrases, offset=t.start, max_chars=line_chars, max_lines=lines
+        )
+    ]
+    prefix = f"{quote(assets_name)}/" if assets_name else ""
+    return CompiledStoryboard(
+        html=compile_composition(
+            storyboard, timed, [s.background for s in scenes], cues, asset_prefix=prefix
+        ),
+        duration=timed[-1].end,
+        cues=cues,
+        clips=[PlacedClip(s.narration.path, t.start) for s, t in zip(scenes, timed, strict=True)],
+        music=storyboard.music,
+        assets_name=assets_name,
+        scenes=len(scenes),
+        narration_seconds=sum(s.narration.duration for s in scenes),
+        warnings=[w for s in scenes for w in s.warnings],
+        credits=[
+            f"{t.scene.label}: {s.background.credit}"
+            for s, t in zip(scenes, timed, strict=True)
+            if s.background.credit
+        ],
+    )
+
+
+async def finish_storyboard(
+    compiled: CompiledStoryboard,
+    outputs: StoryOutputs,
+    *,
+    assets_dir: Path,
+    settings: Settings,
+    render_options: RenderOptions,
+    base_dir: Path | None = None,
+    pool: BrowserPool | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: asyncio.Event | None = None,
+) -> StoryResult:
+    """Render the page while the music is fetched (`base_dir` resolves a local path) and the
+    soundtrack mixed; mux; then put the outputs in place, the video last. StoryboardInvalid,
+    before any work, when the narration or the video is over its cap in `settings`.
+
+    `assets_dir` is the page's own folder: its picture references start there (the pictures
+    are in `assets_dir / compiled.assets_name`). `outputs.html` gets the page and a copy of that
+    folder beside it; compiled without an assets folder, the page must go into `assets_dir`.
+    """
+    _check_lengths(compiled, settings)
+    if outputs.html and not compiled.assets_name and outputs.html.parent.resolve() != assets_dir.resolve():
+        raise ValueError("a page compiled without an assets folder must be written beside its pictures")
+    report = progress or (lambda stage, done, total: None)
+    options = dataclasses.replace(
+        render_options, fps=None, assets_dir=assets_dir, max_duration=compiled.duration + 1.0
+    )
+    work = Path(tempfile.mkdtemp(prefix=f".{outputs.video.name}.", dir=outputs.video.parent))
+    picture, sound, video = work / "picture.mp4", work / "soundtrack.m4a", work / "video.mp4"
+    took: dict[str, float] = {}
+
+    async def render() -> None:
+        started = time.perf_counter()
+        await render_to_file(
+            compiled.html,
+            picture,
+            options,
+            pool=pool,
+            progress=lambda done, total: report("rendering", done, total),
+            cancel=cancel,
+        )
+        took["render"] = time.perf_counter() - started
+
+    async def soundtrack() -> None:
+        started = time.perf_counter()
+        bed = await _music_bed(compiled.music, work, base_dir, settings)
+        try:
+            await mix_soundtrack(compiled.clips, compiled.duration, sound, music=bed)
+        except SoundtrackError as exc:
+            raise StoryError(str(exc)) from exc
+        took["soundtrack"] = time.perf_counter() - started
+
+    try:
+        await first_failure_stops_all([render(), soundtrack()])
+        report("mixing", 0, 1)
+        started = time.perf_counter()
+        try:
+            await mux(picture, sound, video)
+        except SoundtrackError as exc:
+            raise StoryError(str(exc)) from exc
+        took["mux"] = time.perf_counter() - started
+        report("mixing", 1, 1)
+        if outputs.captions:
+            write_captions(compiled.cues, outputs.captions)
+        if outputs.html:
+            if compiled.assets_name:
+                replace_folder(
+                    assets_dir / compiled.assets_name, outputs.html.with_name(compiled.assets_name)
+                )
+            write_atomically(outputs.html, compiled.html.encode())
+        move_atomically(video, outputs.video)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return StoryResult(
+        outputs,
+        compiled.duration,
+        compiled.scenes,
+        compiled.warnings,
+        compiled.credits,
+        StageTimes(**took),
+    )
 
 
 async def render_storyboard(
@@ -71,213 +225,78 @@ async def render_storyboard(
     settings: Settings,
     options: RenderOptions | None = None,
     base_dir: Path | None = None,
-    parts: Parts | None = None,
     pool: BrowserPool | None = None,
     on_progress: ProgressCallback | None = None,
+    cancel: asyncio.Event | None = None,
 ) -> StoryResult:
     """Make the video (and the sidecars asked for). `base_dir` resolves local paths (CLI only)."""
-    parts = parts or real_parts()
-    progress = on_progress or (lambda stage, done, total: None)
-    check_narration_length(storyboard, settings.story_max_narration_seconds)
-    scenes = expand_scenes(storyboard)
+    started = time.perf_counter()
+    assets_name = f"{outputs.html.stem}.assets" if outputs.html else DEFAULT_ASSETS
     work = Path(tempfile.mkdtemp(prefix=f".{outputs.video.name}.", dir=outputs.video.parent))
     try:
-        prefix = f"{outputs.html.stem}.assets/" if outputs.html else "assets/"
-        assets = work / prefix
+        assets = work / assets_name
         assets.mkdir()
-        narrations = await _voice(storyboard, scenes, settings, parts, progress)
-        timed = time_scenes(scenes, [n.duration for n in narrations], storyboard.fps)
-        _check_lengths(narrations, timed, settings)
-        backgrounds, music = await _fetch(storyboard, timed, assets, base_dir, settings, parts, progress)
-        line_chars, lines = caption_line_chars(storyboard), storyboard.captions.style.max_lines
-        cues = [
-            cue
-            for t, narration in zip(timed, narrations, strict=True)
-            for cue in parts.captions.cues_from_phrases(
-                narration.phrases, offset=t.start, max_chars=line_chars, max_lines=lines
-            )
-        ]
-        html = compile_composition(storyboard, timed, backgrounds, cues, asset_prefix=prefix)
-        duration = timed[-1].end
-        render_options = dataclasses.replace(
-            options or RenderOptions(), fps=None, assets_dir=work, max_duration=duration + 1.0
+        scenes = await prepare_scenes(
+            storyboard, assets_dir=assets, settings=settings, base_dir=base_dir, progress=on_progress
         )
-        silent = work / "picture.mp4"
-        await render_to_file(
-            html,
-            silent,
-            render_options,
+        prepared = time.perf_counter()
+        compiled = compile_storyboard(storyboard, scenes, assets_name=assets_name)
+        result = await finish_storyboard(
+            compiled,
+            outputs,
+            assets_dir=work,
+            settings=settings,
+            render_options=options or RenderOptions(),
+            base_dir=base_dir,
             pool=pool,
-            progress=lambda done, total: progress("rendering", done, total),
+            progress=on_progress,
+            cancel=cancel,
         )
-        progress("mixing", 0, 2)
-        clips = [parts.soundtrack.PlacedClip(n.path, t.start) for n, t in zip(narrations, timed, strict=True)]
-        bed = (
-            parts.soundtrack.MusicBed(music, storyboard.music.volume) if music and storyboard.music else None
-        )
-        audio = await parts.soundtrack.mix_soundtrack(clips, duration, work / "soundtrack.m4a", music=bed)
-        progress("mixing", 1, 2)
-        video = work / "video.mp4"
-        await parts.soundtrack.mux(silent, audio, video)
-        progress("mixing", 2, 2)
-        if outputs.captions:
-            parts.captions.write_captions(cues, work / f"captions{outputs.captions.suffix}")
-        _publish(work, outputs, html, prefix)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    warnings = [w for bg in backgrounds for w in bg.warnings]
-    credits = [f"{t.scene.label}: {bg.credit}" for t, bg in zip(timed, backgrounds, strict=True) if bg.credit]
-    return StoryResult(outputs, duration, len(scenes), warnings, credits)
-
-
-async def _voice(
-    storyboard: Storyboard,
-    scenes: Sequence[StoryScene],
-    settings: Settings,
-    parts: Parts,
-    progress: ProgressCallback,
-) -> list[Any]:
-    voice = parts.speech.VoiceSpec(storyboard.voice.provider, storyboard.voice.name, storyboard.voice.speed)
-    progress("voicing", 0, len(scenes))
-
-    def narrate(scene: StoryScene) -> Awaitable[Any]:
-        spoken: Awaitable[Any] = parts.speech.synthesize(scene.text, voice, settings=settings)
-        return spoken
-
-    return await _each(
-        [(s.label, s) for s in scenes],
-        narrate,
-        settings.story_concurrency,
-        lambda n: progress("voicing", n, len(scenes)),
+    times = dataclasses.replace(
+        result.times,
+        voice=sum(s.voice_seconds for s in scenes),
+        backgrounds=sum(s.background_seconds for s in scenes),
+        prepare=prepared - started,
+        total=time.perf_counter() - started,
     )
+    return dataclasses.replace(result, times=times)
 
 
-async def _fetch(
-    storyboard: Storyboard,
-    timed: Sequence[TimedScene],
-    assets: Path,
-    base_dir: Path | None,
-    settings: Settings,
-    parts: Parts,
-    progress: ProgressCallback,
-) -> tuple[list[Any], Path | None]:
-    """Every scene's background (a palette colour where none is given) and the music bed."""
-    palette = storyboard.palette
-    total = len(timed) + (storyboard.music is not None)
-    music = None
-    progress("fetching", 0, total)
-    if storyboard.music is not None:
-        try:
-            music = await fetch_music(
-                storyboard.music.src,
-                dest_dir=assets.parent,
-                base_dir=base_dir,
-                settings=settings,
-                safe_fetch=parts.safe_fetch,
-            )
-        except MusicUnusable as exc:
-            raise StoryError(str(exc)) from None
-        progress("fetching", 1, total)
-
-    def prepare(item: tuple[int, TimedScene]) -> Awaitable[Any]:
-        index, t = item
-        spec = t.scene.background or BackgroundSpec(color=palette[index % len(palette)])
-        prepared: Awaitable[Any] = parts.backgrounds.prepare_background(
-            spec,
-            scene_index=index,
-            scene_text=t.scene.text,
-            duration=t.duration,
-            assets_dir=assets,
-            palette=palette,
-            settings=settings,
-            base_dir=base_dir,
-            scene_label=t.scene.label,
-            aspect=storyboard.aspect,
-        )
-        return prepared
-
-    backgrounds = await _each(
-        [(t.scene.label, (i, t)) for i, t in enumerate(timed)],
-        prepare,
-        settings.story_concurrency,
-        lambda n: progress("fetching", n + (music is not None), total),
-    )
-    return backgrounds, music
-
-
-async def _each(
-    items: Sequence[tuple[str, T]],
-    work: Callable[[T], Awaitable[Any]],
-    limit: int,
-    done: Callable[[int], None],
-) -> list[Any]:
-    """`work` on every (label, item), at most `limit` at once, results in order. The first
-    failure cancels the rest and is raised as a StoryError naming the item's scene."""
-    gate = asyncio.Semaphore(max(1, limit))
-    finished = 0
-
-    async def one(label: str, item: T) -> Any:
-        nonlocal finished
-        async with gate:
-            try:
-                result = await work(item)
-            except Exception as exc:
-                message = _one_line(exc)
-                raise StoryError(message if message.startswith(label) else f"{label}: {message}") from exc
-        finished += 1
-        done(finished)
-        return result
-
+async def _music_bed(
+    music: Music | None, dest: Path, base_dir: Path | None, settings: Settings
+) -> MusicBed | None:
+    """The music file, read like a background source, only when its bytes say it is audio."""
+    if music is None:
+        return None
     try:
-        async with asyncio.TaskGroup() as tg:
-            tasks = [tg.create_task(one(label, item)) for label, item in items]
-    except BaseExceptionGroup as group:
-        raise group.exceptions[0] from None
-    return [task.result() for task in tasks]
+        fetched = await fetch_source(music.src, base_dir=base_dir, settings=settings, accept=AUDIO_TYPES)
+    except FetchFailed as exc:
+        raise StoryError(f"music.src: {exc}") from exc
+    except FetchError as exc:
+        raise StoryboardInvalid([f"music.src: {exc}"]) from exc
+    path = dest / f"music{mimetypes.guess_extension(fetched.content_type) or ''}"
+    path.write_bytes(fetched.data)
+    return MusicBed(path, music.volume)
 
 
-def _one_line(exc: Exception) -> str:
-    """seekreel's own errors already read as one line; anything else is unexpected and logged."""
-    if type(exc).__module__.startswith("service."):
-        return str(exc)
-    log.error("unexpected failure", exc_info=exc)
-    return f"{type(exc).__name__}: {exc}"
-
-
-def _check_lengths(narrations: Sequence[Any], timed: Sequence[TimedScene], settings: Settings) -> None:
+def _check_lengths(compiled: CompiledStoryboard, settings: Settings) -> None:
     """The caps again, now measured: the estimate before synthesis can be off for dense text."""
-    spoken = sum(n.duration for n in narrations)
+    spoken = compiled.narration_seconds
     if spoken > settings.story_max_narration_seconds:
-        raise StoryError(
-            f"the narration lasts {spoken:.0f} s, over the {settings.story_max_narration_seconds:g} s limit "
-            "(SEEKREEL_STORY_MAX_NARRATION_SECONDS): shorten the text"
+        raise StoryboardInvalid(
+            [
+                f"scenes: the narration lasts {spoken:.0f} s, over the "
+                f"{settings.story_max_narration_seconds:g} s limit (SEEKREEL_STORY_MAX_NARRATION_SECONDS): "
+                "shorten the text"
+            ]
         )
-    total = timed[-1].end
-    if total > settings.story_max_video_seconds:
-        raise StoryError(
-            f"the video would last {total:.0f} s, over the {settings.story_max_video_seconds:g} s limit "
-            "(SEEKREEL_STORY_MAX_VIDEO_SECONDS): shorten the text, min_duration or pause_after"
+    if compiled.duration > settings.story_max_video_seconds:
+        raise StoryboardInvalid(
+            [
+                f"scenes: the video would last {compiled.duration:.0f} s, over the "
+                f"{settings.story_max_video_seconds:g} s limit (SEEKREEL_STORY_MAX_VIDEO_SECONDS): "
+                "shorten the text, min_duration or pause_after"
+            ]
         )
-
-
-def _publish(work: Path, outputs: StoryOutputs, html: str, prefix: str) -> None:
-    """Move the finished files into place: sidecars first, the video last, each by rename."""
-    if outputs.captions:
-        _place(work / f"captions{outputs.captions.suffix}", outputs.captions)
-    if outputs.html:
-        assets = outputs.html.with_name(prefix.rstrip("/"))
-        staged = Path(tempfile.mkdtemp(prefix=f".{assets.name}.", dir=assets.parent))
-        shutil.copytree(work / prefix, staged, dirs_exist_ok=True)
-        shutil.rmtree(assets, ignore_errors=True)
-        os.replace(staged, assets)
-        page = work / "page.html"
-        page.write_text(html, encoding="utf-8")
-        _place(page, outputs.html)
-    _place(work / "video.mp4", outputs.video)
-
-
-def _place(src: Path, dest: Path) -> None:
-    """Move `src` to `dest` by a rename within dest's folder (never a half-copied file)."""
-    staged = dest.with_name(f".{dest.name}.partial")
-    shutil.copyfile(src, staged)
-    os.replace(staged, dest)

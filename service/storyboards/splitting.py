@@ -1,7 +1,7 @@
 """`split`: one scene per sentence or per line, before anything is voiced.
 
-Sentences are found by pysbd (rule-based, offline), which knows that "Dr.", "e.g.", "3.5"
-and a full stop inside quotes do not end a sentence. Each part becomes a scene of its own
+Sentences are the narration's own (`service.speech.split_sentences`), so a split scene and
+its voice agree on where sentences end. Each part becomes a scene of its own
 with a copy of its scene's background, `min_duration` and `pause_after`; its label
 ("scene 3.2") keeps pointing at the scene the person wrote.
 """
@@ -9,9 +9,8 @@ with a copy of its scene's background, `min_duration` and `pause_after`; its lab
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-import pysbd  # type: ignore[import-untyped]
+from service.speech import split_sentences
 
 from .inputs import StoryboardInvalid
 from .model import MAX_SCENES, BackgroundSpec, Split, Storyboard
@@ -29,11 +28,6 @@ class StoryScene:
     pause_after: float
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False)
-
-
 def split_text(text: str, how: Split) -> list[str]:
     """The parts of `text`: itself, its non-empty lines, or the sentences of each line."""
     if how == "none":
@@ -41,7 +35,7 @@ def split_text(text: str, how: Split) -> list[str]:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if how == "line":
         return lines
-    return [s.strip() for line in lines for s in _segmenter().segment(line) if s.strip()]
+    return [sentence for line in lines for sentence in split_sentences(line)]
 
 
 def expand_scenes(storyboard: Storyboard) -> list[StoryScene]:

@@ -25,6 +25,16 @@ class TimedScene:
         return self.end - self.start
 
 
+def scene_frames(scene: StoryScene, narration_seconds: float, fps: float) -> int:
+    """How many frames the scene lasts: max(narration + pause_after, min_duration), rounded up."""
+    seconds = max(narration_seconds + scene.pause_after, scene.min_duration)
+    return max(1, math.ceil(seconds * fps - 1e-6))
+
+
+def scene_seconds(scene: StoryScene, narration_seconds: float, fps: float) -> float:
+    return scene_frames(scene, narration_seconds, fps) / fps
+
+
 def time_scenes(
     scenes: Sequence[StoryScene], narration_seconds: Sequence[float], fps: float
 ) -> list[TimedScene]:
@@ -32,8 +42,7 @@ def time_scenes(
     timed: list[TimedScene] = []
     frame = 0
     for scene, spoken in zip(scenes, narration_seconds, strict=True):
-        seconds = max(spoken + scene.pause_after, scene.min_duration)
-        frames = max(1, math.ceil(seconds * fps - 1e-6))
+        frames = scene_frames(scene, spoken, fps)
         timed.append(TimedScene(scene, frame / fps, (frame + frames) / fps))
         frame += frames
     return timed
