@@ -2,8 +2,8 @@
 as cards → one edited in place (only it is voiced again) → the whole storyboard scrubbed with its
 pictures and narration → approved → the render's progress → the video with its captions.
 
-Engine: the stand-in (tests/story_standin.py) for the steps the pipeline does not have yet, with a
-picture behind every section (PictureEngine) so the preview has assets to carry into its sandbox.
+The real engine (Piper voices, the real pipeline), with a two-colour GIF from a media server on
+127.0.0.1 behind one section: its frames are what the preview has to carry into its sandbox.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from pathlib import Path
 
 import httpx
 from media import close_to, png
-from picture_engine import PictureEngine
 from PIL import Image
 from playwright.sync_api import Browser, Frame, Page
 from service_helpers import LiveServer, make_settings, needs_chromium
-from story_standin import ToneEngine
+from test_backgrounds import gif
 
 from service.api import create_app
+from tests.fakes.media_server import MediaServer, Route
 
+RED, BLUE = (230, 30, 30), (30, 60, 230)
 SCRIPT = "Rivers carve valleys.\n\nThey carry the mountains to the sea."
 EDITED = "The sea keeps every grain."
 
@@ -63,106 +64,119 @@ def scrub(page: Page, t: float) -> None:
 
 
 def test_review_edit_scrub_approve_and_watch_with_captions(browser: Browser, tmp_path: Path) -> None:
-    settings = make_settings(tmp_path)
-    with LiveServer(create_app(settings, engine=PictureEngine(settings))) as server:
-        page, problems = open_page(browser, server.url, "/?projects")
+    with MediaServer({"/river.gif": Route(gif([RED, BLUE], [200, 200]), content_type="image/gif")}) as media:
+        settings = make_settings(tmp_path, fetch_allow_hosts=media.host_port)
+        with LiveServer(create_app(settings)) as server:
+            problems = review_flow(browser, server, f"{media.url}/river.gif")
+    assert [p for p in problems if not p.startswith("net::ERR_ABORTED")] == []
 
-        # 1. a project from pasted text, rendered small
-        page.fill("#project-input", SCRIPT)
-        page.fill("#project-title-input", "Rivers")
-        page.select_option("#project-resolution", "320x180")
-        page.click("#project-submit")
-        page.wait_for_selector('#project-status[data-status="NeedsApproval"]', timeout=60_000)
-        project_id = page.evaluate("new URLSearchParams(location.search).get('project')")
-        assert page.text_content("#decision-status") == "Waiting for your approval"
-        before = cards(page)
-        assert [c["text"] for c in before] == SCRIPT.split("\n\n") and all(c["audio"] for c in before)
-        page.wait_for_function(
-            "[...document.querySelectorAll('.section-thumb img')].filter(i => i.naturalWidth === 32).length === 2"
-        )
 
-        # 2. the one-active-project rule: a second project is refused, with a link back to this one
-        page.click("#projects-link")
-        page.fill("#project-input", "Another script.")
-        page.click("#project-submit")
-        page.wait_for_selector("#project-form-error:not([hidden]) a")
-        assert "already have a project in the works" in page.text_content("#project-form-error")
-        page.click("#project-form-error a")
-        page.wait_for_selector('#project-status[data-status="NeedsApproval"]')
-        assert page.evaluate("new URLSearchParams(location.search).get('project')") == project_id
+def review_flow(browser: Browser, server: LiveServer, gif_url: str) -> list[str]:
+    page, problems = open_page(browser, server.url, "/?projects")
 
-        # 3. edit the second section in place: only it is voiced again
-        second = page.locator(".section-card >> nth=1").locator(".section-text")
-        second.fill(EDITED)
-        second.press("Control+Enter")
-        page.wait_for_function(
-            "audio => document.querySelectorAll('.section-card')[1].dataset.audioUrl !== audio",
-            arg=before[1]["audio"],
-        )
-        after = cards(page)
-        assert (
-            after[0] == before[0] and after[1]["text"] == EDITED and after[1]["audio"] != before[1]["audio"]
-        )
+    # 1. a project from pasted text, rendered small
+    page.fill("#project-input", SCRIPT)
+    page.fill("#project-title-input", "Rivers")
+    page.select_option("#project-resolution", "320x180")
+    page.click("#project-submit")
+    page.wait_for_selector('#project-status[data-status="NeedsApproval"]', timeout=60_000)
+    project_id = page.evaluate("new URLSearchParams(location.search).get('project')")
+    assert page.text_content("#decision-status") == "Waiting for your approval"
+    assert [c["text"] for c in cards(page)] == SCRIPT.split("\n\n")
 
-        # 4. scrub the whole storyboard: the edited section's caption and picture, no network
-        compiled = httpx.get(f"{server.url}/projects/{project_id}/preview").json()
-        start = compiled["sections"][1]["start"]
-        page.wait_for_function(
-            f"Number(document.getElementById('review-scrubber').max) === {compiled['duration']}"
-        )
-        scrub(page, start + 0.2)
-        frame = frame_of(page, "#review-preview")
+    # 2. the one-active-project rule: a second project is refused, with a link back to this one
+    page.click("#projects-link")
+    page.fill("#project-input", "Another script.")
+    page.click("#project-submit")
+    page.wait_for_selector("#project-form-error:not([hidden]) a")
+    assert "already have a project in the works" in page.text_content("#project-form-error")
+    page.click("#project-form-error a")
+    page.wait_for_selector('#project-status[data-status="NeedsApproval"]')
+    assert page.evaluate("new URLSearchParams(location.search).get('project')") == project_id
+
+    # 3. an animated picture behind the first section: fetched by seekreel, shown as a thumbnail
+    background = page.locator(".section-card >> nth=0").locator(".section-background")
+    background.fill(gif_url)
+    background.press("Enter")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.section-card .section-thumb img');"
+        " return i && i.complete && i.naturalWidth === 32; }",
+        timeout=60_000,
+    )
+
+    # 4. edit the second section in place: only it is voiced again
+    before = cards(page)
+    second = page.locator(".section-card >> nth=1").locator(".section-text")
+    second.fill(EDITED)
+    second.press("Control+Enter")
+    page.wait_for_function(
+        "audio => document.querySelectorAll('.section-card')[1].dataset.audioUrl !== audio",
+        arg=before[1]["audio"],
+        timeout=60_000,
+    )
+    after = cards(page)
+    assert after[0] == before[0] and after[1]["text"] == EDITED and after[1]["audio"] != before[1]["audio"]
+
+    # 5. scrub the whole storyboard: the GIF's frames by time, the edited caption, no network
+    compiled = httpx.get(f"{server.url}/projects/{project_id}/preview").json()
+    start = compiled["sections"][1]["start"]
+    page.wait_for_function(
+        f"Number(document.getElementById('review-scrubber').max) === {compiled['duration']}"
+    )
+    frame = frame_of(page, "#review-preview")
+    for t, colour in ((0.1, RED), (0.3, BLUE)):
+        scrub(page, t)
         frame.wait_for_function(
-            "t => document.getElementById('cap').textContent === t", arg=EDITED, timeout=10_000
+            "() => [...document.images].some(i => i.style.visibility === 'visible' && i.complete"
+            " && i.naturalWidth === 32 && i.src.startsWith('data:'))"
         )
-        frame.wait_for_function(
-            "() => { const p = document.getElementById('pic'); return p.complete && p.naturalWidth === 32"
-            " && p.src.startsWith('data:image/png'); }"
-        )
-        colour = httpx.get(f"{server.url}/projects/{project_id}").json()["sections"][1]["background_color"]
         shot = png(page.locator("#review-preview").screenshot())
-        want = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
-        assert close_to(shot.getpixel((shot.width // 2, shot.height // 4)), want)  # above the caption
-        assert page.text_content("#review-time") == f"{start + 0.2:.2f} / {compiled['duration']:.2f} s"
+        assert close_to(shot.getpixel((shot.width // 2, shot.height // 4)), colour, 60), (t, colour)
+    scrub(page, start + 0.2)
+    frame.wait_for_function(
+        "t => document.getElementById('cap').innerText.replace(/\\s+/g, ' ').trim() === t",
+        arg=EDITED,
+        timeout=10_000,
+    )
+    assert page.text_content("#review-time") == f"{start + 0.2:.2f} / {compiled['duration']:.2f} s"
 
-        # 5. play from there: the page plays the second section's narration from the same point
-        page.click("#review-play")
-        page.wait_for_function(
-            "id => { const a = document.querySelector(`#review-narration audio[data-section-id='${id}']`);"
-            " return a && !a.paused && a.currentTime > 0.2; }",
-            arg=after[1]["id"],
-        )
-        first_audio = f"#review-narration audio[data-section-id='{after[0]['id']}']"
-        assert page.evaluate(f'document.querySelector("{first_audio}").paused')
+    # 6. play from there: the page plays the second section's narration from the same point
+    page.click("#review-play")
+    page.wait_for_function(
+        "id => { const a = document.querySelector(`#review-narration audio[data-section-id='${id}']`);"
+        " return a && !a.paused && a.currentTime > 0.2; }",
+        arg=after[1]["id"],
+    )
+    first_audio = f"#review-narration audio[data-section-id='{after[0]['id']}']"
+    assert page.evaluate(f'document.querySelector("{first_audio}").paused')
 
-        # 6. approve: the render's progress as it comes, then the video with its captions
-        page.evaluate(
-            "() => { window.details = []; new MutationObserver(() => details.push("
-            "document.getElementById('decision-detail').textContent)).observe("
-            "document.getElementById('decision-detail'), {childList: true, characterData: true, subtree: true}); }"
-        )
-        page.click("#project-approve")
-        page.wait_for_selector(
-            '#project-status[data-status="Finalizing"], #project-status[data-status="Completed"]'
-        )
-        page.wait_for_function(
-            "() => { const v = document.getElementById('project-video');"
-            " return v.readyState >= 1 && v.textTracks.length === 1; }",
-            timeout=120_000,
-        )
-        assert page.get_attribute("#project-status", "data-status") == "Completed"
-        assert page.text_content("#decision-status") == "Done"
-        assert any(d.startswith("rendering ") for d in page.evaluate("details")), page.evaluate("details")
-        page.wait_for_function("document.querySelector('#project-video track').readyState === 2")
-        cues = page.evaluate(
-            "() => [...document.getElementById('project-video').textTracks[0].cues].map(c => c.text)"
-        )
-        assert " ".join(c.replace("\n", " ") for c in cues) == f"{SCRIPT.split(chr(10))[0]} {EDITED}"
-        download = httpx.get(server.url + page.get_attribute("#project-download", "href"))
-        assert download.status_code == 200 and download.headers["content-type"] == "video/mp4"
-
-    aborted = ("net::ERR_ABORTED",)
-    assert [p for p in problems if not p.startswith(aborted)] == []
+    # 7. approve: the render's progress as it comes, then the video with its captions
+    page.evaluate(
+        "() => { window.details = []; new MutationObserver(() => details.push("
+        "document.getElementById('decision-detail').textContent)).observe("
+        "document.getElementById('decision-detail'), {childList: true, characterData: true, subtree: true}); }"
+    )
+    page.click("#project-approve")
+    page.wait_for_function(
+        "() => { const v = document.getElementById('project-video');"
+        " return v.readyState >= 1 && v.textTracks.length === 1; }",
+        timeout=120_000,
+    )
+    assert page.get_attribute("#project-status", "data-status") == "Completed"
+    assert page.text_content("#decision-status") == "Done"
+    assert any(d.startswith("rendering ") for d in page.evaluate("details")), page.evaluate("details")
+    page.wait_for_function("document.querySelector('#project-video track').readyState === 2")
+    cues = page.evaluate(
+        "() => [...document.getElementById('project-video').textTracks[0].cues].map(c => c.text)"
+    )
+    assert " ".join(" ".join(c.split()) for c in cues) == f"{SCRIPT.split(chr(10))[0]} {EDITED}"
+    video = page.evaluate(
+        "() => { const v = document.getElementById('project-video'); return [v.videoWidth, v.videoHeight]; }"
+    )
+    assert video == [320, 180]
+    download = httpx.get(server.url + page.get_attribute("#project-download", "href"))
+    assert download.status_code == 200 and download.headers["content-type"] == "video/mp4"
+    return problems
 
 
 def test_the_preview_answers_pictures_by_name_from_its_map_and_nothing_else(
@@ -207,7 +221,7 @@ def test_the_preview_answers_pictures_by_name_from_its_map_and_nothing_else(
 
 def test_a_failed_project_shows_why(browser: Browser, tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    with LiveServer(create_app(settings, engine=ToneEngine(settings))) as server:
+    with LiveServer(create_app(settings)) as server:
         created = httpx.post(
             f"{server.url}/projects", json={"text": SCRIPT, "voice": {"name": "nobody"}}
         ).json()
@@ -215,7 +229,7 @@ def test_a_failed_project_shows_why(browser: Browser, tmp_path: Path) -> None:
         page.wait_for_selector('#project-status[data-status="Failed"]', timeout=60_000)
         problem = page.text_content("#project-problem")
         assert "2 of 2 sections could not be made" in problem
-        assert "section 1: scene 1: unknown voice 'nobody'" in problem
+        assert "• section 1: voice: unknown Piper voice 'nobody'" in problem
         assert page.text_content("#decision-status") == "Failed" and page.is_hidden("#project-approve")
         assert page.get_attribute(".section-card >> nth=0", "data-status") == "failed"
     assert problems == []

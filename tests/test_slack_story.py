@@ -1,22 +1,23 @@
 """`/render story` end to end: signed requests in, a project per Slack user, the review card, Approve
 or Cancel, the MP4 uploaded by the real SDK to the fake Slack on 127.0.0.1.
 
-Engine: the stand-in (tests/story_standin.py) for the steps the pipeline does not have yet
-(voicing one section at a time, compiling prepared sections); script writing is the real one.
+The storyboard engine is the real one (Piper voices, tiny 320x180 renders); only a failing
+render is provoked by overriding it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from story_standin import ToneEngine
 from test_slack_bot import PUBLIC_URL, Bot, decode_mp4, eventually, running_bot
 from test_storyboard_jobs import audio_seconds
 
 from service.projects import ProjectService, StoryFailed
+from service.projects.pipeline_engine import PipelineEngine
 from service.slack.review_messages import APPROVE_ACTION, CANCEL_ACTION, OPEN_REVIEW_ACTION
 from service.storage import Project, ProjectStatus
 from tests.fakes.models import fake_model
@@ -70,7 +71,7 @@ def buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
 async def test_story_is_reviewed_in_the_channel_then_approved_and_posted_with_sound(
     tmp_path: Path, slack: FakeSlack
 ) -> None:
-    async with running_bot(tmp_path, slack, engine=ToneEngine) as bot:
+    async with running_bot(tmp_path, slack) as bot:
         ack = await bot.command(STORY, key="story")
         assert ack.status_code == 200 and ack.json()["response_type"] == "ephemeral"
         assert "Voicing your script (2 paragraphs)" in ack.json()["text"]
@@ -107,7 +108,7 @@ async def test_story_is_reviewed_in_the_channel_then_approved_and_posted_with_so
 
 
 async def test_cancel_fails_the_project_and_tells_the_person(tmp_path: Path, slack: FakeSlack) -> None:
-    async with running_bot(tmp_path, slack, engine=ToneEngine) as bot:
+    async with running_bot(tmp_path, slack) as bot:
         project = await reviewing(bot)
         await bot.interact(button_click(CANCEL_ACTION, project.id, response_url=slack.response_url("cancel")))
         done = await status_of(bot, project.id, ProjectStatus.FAILED)
@@ -123,7 +124,7 @@ async def test_cancel_fails_the_project_and_tells_the_person(tmp_path: Path, sla
 async def test_a_second_story_while_one_is_active_names_the_active_project(
     tmp_path: Path, slack: FakeSlack
 ) -> None:
-    async with running_bot(tmp_path, slack, engine=ToneEngine) as bot:
+    async with running_bot(tmp_path, slack) as bot:
         active = await reviewing(bot, "first")
         ack = await bot.command("story\nAnother script.", key="second")
         assert "Voicing your script" in ack.json()["text"]  # acked at once; the refusal follows
@@ -141,7 +142,7 @@ async def test_a_second_story_while_one_is_active_names_the_active_project(
 async def test_only_the_person_who_asked_can_decide_and_forged_clicks_do_nothing(
     tmp_path: Path, slack: FakeSlack
 ) -> None:
-    async with running_bot(tmp_path, slack, engine=ToneEngine) as bot:
+    async with running_bot(tmp_path, slack) as bot:
         project = await reviewing(bot)
         calls = slack.request_count()
 
@@ -170,7 +171,7 @@ async def test_a_model_that_never_writes_a_storyboard_is_reported_with_what_was_
 ) -> None:
     with fake_model("openai", ["Sure! Scene one: rivers. Scene two: the sea."]) as (_, model):
         overrides = {k: getattr(model, k) for k in ("provider", "model", "openai_api_key", "openai_base_url")}
-        async with running_bot(tmp_path, slack, engine=ToneEngine, **overrides) as bot:
+        async with running_bot(tmp_path, slack, **overrides) as bot:
             ack = await bot.command("story how rivers shape the land", key="topic")
             assert "Writing a script about “how rivers shape the land”" in ack.json()["text"]
             (told,) = await eventually(lambda: slack.responses_to("topic"), "the failure message")
@@ -180,8 +181,8 @@ async def test_a_model_that_never_writes_a_storyboard_is_reported_with_what_was_
     assert slack.calls_to("chat.postMessage") == []
 
 
-class FailingRender(ToneEngine):
-    """The stand-in whose render fails, as a background that cannot be decoded would make it fail."""
+class FailingRender(PipelineEngine):
+    """The real engine, but its render fails (as a background that cannot be decoded would make it)."""
 
     async def render(self, storyboard: dict[str, Any], out: Path, **kwargs: Any) -> Any:
         raise StoryFailed("scene 2: the background could not be decoded")
@@ -197,3 +198,27 @@ async def test_a_failed_render_reaches_the_person_with_the_reason(tmp_path: Path
     assert "The render failed: “Rivers”" in told["text"]
     assert "scene 2: the background could not be decoded" in told["text"]
     assert slack.shared == []
+
+
+async def test_a_background_on_a_private_address_is_refused_and_the_person_told(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    script = json.dumps(
+        {
+            "title": "Rivers",
+            "scenes": [
+                {"text": "Rivers carve valleys.", "background": {"src": "http://10.0.0.1/river.gif"}},
+                {"text": "They carry the mountains to the sea."},
+            ],
+        }
+    )
+    with fake_model("openai", [script]) as (_, model):
+        overrides = {k: getattr(model, k) for k in ("provider", "model", "openai_api_key", "openai_base_url")}
+        async with running_bot(tmp_path, slack, **overrides) as bot:
+            await bot.command("story how rivers shape the land", key="topic")
+            (told,) = await eventually(lambda: slack.responses_to("topic"), "the failure message")
+            project = await project_of(bot)
+    assert project.status is ProjectStatus.FAILED and project.error_code == "section_failed"
+    assert "Some sections of “Rivers” could not be made" in told["text"]
+    assert "section 1:" in told["text"] and "10.0.0.1" in told["text"] and "section 2" not in told["text"]
+    assert slack.calls_to("chat.postMessage") == []
