@@ -66,13 +66,13 @@ def review_card(
     if hidden > 0:
         blocks.append(_context(f"…and {hidden} more section{'s' if hidden != 1 else ''}, in the editor."))
     if decided:
-        blocks.append(_context(decided))
+        blocks.append(_context(decided + (f" · <{url}|Open in editor>" if url else "")))
     else:
+        if url:
+            blocks.append(
+                _context("*Open in editor* to change a section, hear it and scrub the whole video.")
+            )
         blocks.append({"type": "actions", "elements": _buttons(project.id, url)})
-    if url:
-        blocks.insert(
-            2, _context(f"<{url}|Open the review page> to edit a section, hear it and scrub the preview.")
-        )
     message: Message = {
         "channel": channel,
         "text": f"Review “{escape(clip(project.title, 150))}”: {count} sections to approve or cancel.",
