@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.fakes.slack_api import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/media.py, tests/fakes
@@ -17,3 +20,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/media.py, test
 def run() -> Iterator[object]:
     """Run a coroutine to completion on a fresh event loop (no pytest-asyncio needed)."""
     yield asyncio.run
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Tests marked `anyio` run on asyncio."""
+    return "asyncio"
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    """A fake Slack Web API on 127.0.0.1 for the bot's tests."""
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright, for the web editor's tests (see `needs_chromium`)."""
+    from service_helpers import CHROMIUM
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()

@@ -8,10 +8,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import uvicorn
 from fastapi import FastAPI
 
 from service.settings import Settings
+
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's Chromium: the browser the editor's tests drive (the renderer uses its headless shell)."""
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 
 # 320x180, 1 s: at 10 fps a whole render is 10 frames.
 TINY = """<!doctype html>

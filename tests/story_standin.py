@@ -36,6 +36,7 @@ from service.projects import (
     RenderedStory,
     SceneMedia,
     StoryFailed,
+    StoryPreview,
 )
 from service.projects.engine import StageProgress
 from service.projects.pipeline_engine import PipelineEngine
@@ -90,6 +91,11 @@ class ToneEngine(PipelineEngine):
 
     # ---- rendering ----------------------------------------------------------------------
 
+    def preview(self, storyboard: dict[str, Any], prepared: Sequence[SceneMedia]) -> StoryPreview:
+        texts = [scene["text"] for scene in storyboard["scenes"]]
+        html, starts, duration = _compiled(prepared, texts)
+        return StoryPreview(html, duration, {}, starts)
+
     async def render(
         self,
         storyboard: dict[str, Any],
@@ -119,11 +125,7 @@ class ToneEngine(PipelineEngine):
                 progress("fetching", i, n)
             prepared = media
         texts = [p.phrases[0][2] if p.phrases else "" for p in prepared]
-        starts, t = [], 0.0
-        for m in prepared:
-            starts.append(t)
-            t += math.ceil((m.duration + 0.2) * FPS) / FPS
-        html = _page(prepared, texts, starts, t)
+        html, starts, t = _compiled(prepared, texts)
         (composition / "index.html").write_text(html, encoding="utf-8")
         silent = folder / "picture.mp4"
         render = RenderOptions(fps=FPS, workers=1, quality=options.quality, assets_dir=composition)
@@ -169,6 +171,15 @@ def _background(
             f"scene {index + 1}: stand-in engine: a colour instead"
         ]
     return {"kind": "color", "color": color, "files": []}, []
+
+
+def _compiled(prepared: Sequence[SceneMedia], texts: Sequence[str]) -> tuple[str, list[float], float]:
+    """The stand-in page, where each scene starts, and the length: a scene lasts its voice and a beat."""
+    starts, t = [], 0.0
+    for m in prepared:
+        starts.append(t)
+        t += math.ceil((m.duration + 0.2) * FPS) / FPS
+    return _page(prepared, texts, starts, t), starts, t
 
 
 def _page(media: Sequence[SceneMedia], texts: Sequence[str], starts: Sequence[float], duration: float) -> str:

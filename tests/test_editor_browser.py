@@ -7,26 +7,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
-from service_helpers import LiveServer, make_settings, tiny
+from playwright.sync_api import Browser, Page
+from service_helpers import LiveServer, make_settings, needs_chromium, tiny
 
 from sandbox import PLACEHOLDER_RE, parse_composition
 from service.api import create_app
 
-CHROMIUM = "/usr/bin/chromium"
 SEEK_PROBE = (
     "addEventListener('hf-seek', e => { document.documentElement.dataset.probe = String(e.detail.time); });"
 )
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
+pytestmark = needs_chromium
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from fastapi import FastAPI
 from sandbox import RenderOptions, render_to_file
 from service.api.app import create_app
 from service.jobs import JobManager
+from service.projects import StoryEngine
 from service.settings import Settings
 from service.slack.commands import RenderCommand
 from service.slack.messages import OPEN_EDITOR_ACTION, RENDER_AGAIN_ACTION, decode_command, encode_command
@@ -39,17 +40,6 @@ SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 PUBLIC_URL = "https://seekreel.example.org"
 PROMPT = "--duration 1 a title card for Frame by Frame, dark background"
 T = TypeVar("T")
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def slack() -> Any:
-    with FakeSlack() as fake:
-        yield fake
 
 
 def bot_settings(tmp_path: Path, slack: FakeSlack, **overrides: Any) -> Settings:
@@ -104,10 +94,16 @@ class Bot:
 
 @asynccontextmanager
 async def running_bot(
-    tmp_path: Path, slack: FakeSlack, *, start: bool = True, **overrides: Any
+    tmp_path: Path,
+    slack: FakeSlack,
+    *,
+    start: bool = True,
+    engine: Callable[[Settings], StoryEngine] | None = None,
+    **overrides: Any,
 ) -> AsyncIterator[Bot]:
+    """The service with its bot; `engine` makes the storyboard engine from the settings (default: the real one)."""
     settings = bot_settings(tmp_path, slack, **overrides)
-    app = create_app(settings)
+    app = create_app(settings, engine=engine(settings) if engine else None)
     async with AsyncExitStack() as stack:
         transport = httpx.ASGITransport(app=app)
         http = await stack.enter_async_context(

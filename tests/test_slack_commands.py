@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from service.slack.commands import (
@@ -9,6 +11,7 @@ from service.slack.commands import (
     CommandProblem,
     HelpCommand,
     RenderCommand,
+    StoryCommand,
     parse_command,
     plain_text,
 )
@@ -21,6 +24,8 @@ from service.slack.messages import (
     help_message,
     result_message,
 )
+from service.slack.review_messages import APPROVE_ACTION, CANCEL_ACTION, OPEN_REVIEW_ACTION, review_card
+from service.storage import Project, ProjectStatus, Section, SectionStatus
 
 MAX_DURATION = 120.0
 
@@ -117,3 +122,81 @@ def test_help_is_ephemeral_and_shows_examples_and_limits() -> None:
     assert message["response_type"] == "ephemeral"
     assert "/render a 6-second title card" in message["text"]
     assert "--duration" in message["text"] and "60 s" in message["text"] and "1,500" in message["text"]
+
+
+def test_story_takes_a_topic_or_the_script_on_the_lines_below() -> None:
+    assert parse_command("story how rivers shape the land", max_duration=MAX_DURATION) == StoryCommand(
+        topic="how rivers shape the land"
+    )
+    script = "Story --aspect 9:16 --voice joe Rivers\nRivers carve valleys.\n\nThey reach the sea.\n"
+    assert parse_command(script, max_duration=MAX_DURATION) == StoryCommand(
+        text="Rivers carve valleys.\n\nThey reach the sea.", title="Rivers", aspect="9:16", voice="joe"
+    )
+    untitled = parse_command("story\n&lt;b&gt; is bold", max_duration=MAX_DURATION)
+    assert untitled == StoryCommand(text="<b> is bold")
+    # a prompt that merely starts with a longer word is still a prompt
+    assert parse_command("storyboard for a launch", max_duration=MAX_DURATION) == RenderCommand(
+        "storyboard for a launch"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("story", "what the story is about"),
+        ("story --duration 4 rivers", "--duration"),
+        ("story --aspect 2:1 rivers", "2:1"),
+        ("story --voice", "needs a value"),
+        ("story " + "word " * 400, "put them on the lines after"),
+    ],
+)
+def test_story_mistakes_explain_themselves(text: str, says: str) -> None:
+    command = parse_command(text, max_duration=MAX_DURATION)
+    assert isinstance(command, CommandProblem)
+    assert says in command.message
+
+
+def a_project(sections: int, *, warnings: tuple[str, ...] = ()) -> Project:
+    now = datetime.now(UTC)
+    return Project(
+        id="pr_1", user_id="slack:T1:U1", status=ProjectStatus.NEEDS_APPROVAL, source="text", topic=None,
+        title="Rivers & <seas>", settings={}, render={}, meta={}, error=None, error_code=None, failures=[],
+        findings=[], job_id=None, runs=1, files_deleted=False, created_at=now, updated_at=now, finished_at=None,
+        sections=[
+            Section(
+                id=f"se_{n}", project_id="pr_1", position=n, scene={"text": f"Part {n} <b> & more."},
+                status=SectionStatus.READY, media={"warnings": list(warnings)}, error=None, revision=1,
+                updated_at=now,
+            )
+            for n in range(sections)
+        ],
+    )  # fmt: skip
+
+
+def test_review_card_lists_sections_escaped_with_buttons_for_the_project() -> None:
+    card = review_card(
+        a_project(2, warnings=("scene 1: a colour instead",)),
+        channel="C1",
+        requester="U1",
+        url="https://s.example/?project=pr_1",
+        thread_ts="1.2",
+    )
+    texts = [b["text"]["text"] for b in card["blocks"] if b["type"] == "section"]
+    assert texts[1:] == ["*1.* Part 0 &lt;b&gt; &amp; more.", "*2.* Part 1 &lt;b&gt; &amp; more."]
+    assert card["blocks"][0]["text"]["text"] == "Review: Rivers & <seas>"  # plain_text: shown as typed
+    assert card["channel"] == "C1" and card["thread_ts"] == "1.2"
+    assert sum("a colour instead" in str(b) for b in card["blocks"]) == 2
+    buttons = {b["action_id"]: b for b in card["blocks"][-1]["elements"]}
+    assert buttons[APPROVE_ACTION]["value"] == buttons[CANCEL_ACTION]["value"] == "pr_1"
+    assert buttons[OPEN_REVIEW_ACTION]["url"] == "https://s.example/?project=pr_1"
+    assert "confirm" in buttons[CANCEL_ACTION] and buttons[APPROVE_ACTION]["style"] == "primary"
+
+
+def test_a_long_script_stays_within_slacks_block_limit_and_a_decided_card_has_no_buttons() -> None:
+    card = review_card(a_project(60), channel="C1", requester="U1", url=None)
+    assert len(card["blocks"]) <= 50
+    assert "…and 20 more sections, in the editor." in str(card["blocks"])
+    assert [b["action_id"] for b in card["blocks"][-1]["elements"]] == [APPROVE_ACTION, CANCEL_ACTION]
+    decided = review_card(a_project(1), channel="C1", requester="U1", url=None, decided="Approved by <@U1>")
+    assert not [b for b in decided["blocks"] if b["type"] == "actions"]
+    assert decided["blocks"][-1]["elements"][0]["text"] == "Approved by <@U1>"

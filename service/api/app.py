@@ -15,7 +15,7 @@ from ..projects.pipeline_engine import PipelineEngine
 from ..settings import Settings, get_settings
 from ..slack.routes import create_slack_router
 from ..storage import open_store
-from . import compat, draft_routes, job_routes, project_routes, render_routes, story_routes
+from . import compat, draft_routes, job_routes, preview_routes, project_routes, render_routes, story_routes
 from .auth import AuthConfig, token_router
 from .docs_page import mount_docs
 from .editor_page import mount_editor
@@ -103,11 +103,12 @@ def create_app(settings: Settings | None = None, *, engine: StoryEngine | None =
     app.include_router(job_routes.router)
     app.include_router(story_routes.router)
     app.include_router(project_routes.router)
+    app.include_router(preview_routes.router)
     for prefix in compat.PREFIXES:
         app.include_router(compat.router, prefix=prefix)
 
     if settings.slack_signing_secret:  # the Slack bot: it verifies Slack's signatures itself
-        app.include_router(create_slack_router(settings, jobs))
+        app.include_router(create_slack_router(settings, jobs, projects))
 
     mount_editor(app)
     mount_docs(app)

@@ -19,6 +19,7 @@ from .engine import (
     StoryboardInvalid,
     StoryEngine,
     StoryFailed,
+    StoryPreview,
 )
 from .errors import ActiveProjectExists, NotAllowedNow, ProjectNotFound, SectionNotFound
 from .lifecycle import NewProject, ProjectService
@@ -40,6 +41,7 @@ __all__ = [
     "SourceRefused",
     "StoryEngine",
     "StoryFailed",
+    "StoryPreview",
     "StoryboardInvalid",
     "StoryboardKind",
     "check_sources",

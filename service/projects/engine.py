@@ -116,6 +116,20 @@ class RenderedStory:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class StoryPreview:
+    """Prepared scenes compiled as `render` would compile them, for a person to scrub before
+    approving: nothing is rendered, nothing is copied."""
+
+    html: str
+    """The composition; it loads its pictures by the relative names in `assets`."""
+    duration: float
+    assets: dict[str, Path]
+    """Name as the page asks for it (e.g. `assets/s0/frame-001.png`) → the file."""
+    starts: list[float]
+    """Where each scene, and so its narration, starts (seconds)."""
+
+
 class StoryEngine(Protocol):
     """The storyboard engine as projects and storyboard jobs use it."""
 
@@ -157,6 +171,11 @@ class StoryEngine(Protocol):
         self, storyboard: Storyboard, index: int, media: SceneMedia, *, folder: Path
     ) -> SceneMedia:
         """A new voice for scene `index` with the background of `media` kept."""
+        ...
+
+    def preview(self, storyboard: Storyboard, prepared: Sequence[SceneMedia]) -> StoryPreview:
+        """The composition `render` would make of `prepared` (scenes already split), without
+        rendering it (no I/O)."""
         ...
 
     async def render(

@@ -45,6 +45,7 @@ from .engine import (
     StoryboardInvalid,
     StoryEngine,
     StoryFailed,
+    StoryPreview,
 )
 from .errors import NotAllowedNow, ProjectNotFound, SectionNotFound
 from .sources import check_sources
@@ -437,19 +438,21 @@ class ProjectService:
 
     # ---- rendering ----------------------------------------------------------------------
 
+    async def preview(self, user_id: str, project_id: str) -> tuple[Project, StoryPreview]:
+        """The project as approving it now would render it, compiled but not rendered (the
+        editor's scrubbable preview). NotAllowedNow while a section is not ready."""
+        project = await self.get(user_id, project_id)
+        return project, self.engine.preview(_storyboard(project), _prepared(project))
+
     async def _submit_render(self, project: Project, meta: Mapping[str, Any]) -> Job:
-        missing = [
-            s.position + 1 for s in project.sections if s.status is not SectionStatus.READY or not s.media
-        ]
-        if missing:
-            raise NotAllowedNow("sections_not_ready", f"sections {missing} are not ready", project.status)
+        prepared = _prepared(project)
         options = self.jobs.render_options(**{k: project.render.get(k) for k in ("resolution", "quality")})
         return await submit_storyboard(
             self.jobs,
             _storyboard(project),
             options,
             meta={"via": "project", **meta, "project_id": project.id, "user_id": project.user_id},
-            prepared=[SceneMedia.from_json(s.media or {}) for s in project.sections],
+            prepared=prepared,
         )
 
     async def _job_finished(self, job: Job) -> None:
@@ -578,6 +581,14 @@ def _settings_of(storyboard: Mapping[str, Any]) -> dict[str, Any]:
 def _storyboard(project: Project) -> Storyboard:
     """The storyboard the sections make now, in their order."""
     return {**project.settings, "split": "none", "scenes": [s.scene for s in project.sections]}
+
+
+def _prepared(project: Project) -> list[SceneMedia]:
+    """Every section's voice and background; NotAllowedNow naming the sections not ready."""
+    missing = [s.position + 1 for s in project.sections if s.status is not SectionStatus.READY or not s.media]
+    if missing:
+        raise NotAllowedNow("sections_not_ready", f"sections {missing} are not ready", project.status)
+    return [SceneMedia.from_json(s.media or {}) for s in project.sections]
 
 
 def _first_words(text: str, limit: int = 60) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pysubs2
@@ -35,10 +36,12 @@ from .engine import (
     Storyboard,
     StoryboardInvalid,
     StoryFailed,
+    StoryPreview,
 )
 
 VOICE_FILE = "voice.wav"
 COMPOSITION = "composition"
+PREVIEW_ASSETS = "assets"
 
 
 @contextmanager
@@ -301,6 +304,20 @@ class PipelineEngine:
             )
         return compiled.html, float(compiled.duration), list(compiled.warnings)
 
+    def preview(self, storyboard: Storyboard, prepared: Sequence[SceneMedia]) -> StoryPreview:
+        """Compiled as `_render_prepared` compiles, the pictures named where they already are."""
+        from service.storyboards import compile_storyboard
+
+        board = self._model(storyboard)
+        scenes = [_scene(i, board.scenes[i].text, m, None) for i, m in enumerate(prepared)]
+        compiled = compile_storyboard(board, scenes, assets_name=PREVIEW_ASSETS)
+        assets = {
+            f"{PREVIEW_ASSETS}/{quote(_asset_name(i, name))}": media.folder / name
+            for i, media in enumerate(prepared)
+            for name in media.background.get("files", [])
+        }
+        return StoryPreview(compiled.html, compiled.duration, assets, [c.start for c in compiled.clips])
+
     # ---- helpers ------------------------------------------------------------------------
 
     @property
@@ -349,18 +366,23 @@ def _media(narration: Any, background: Any, folder: Path, warnings: list[str]) -
     )
 
 
-def _scene(index: int, text: str, media: SceneMedia, composition: Path) -> Any:
-    """SceneMedia → the pipeline's PreparedScene, its background files copied into the composition."""
+def _asset_name(index: int, name: str) -> str:
+    """A section's background file as the composition names it (sections may share file names)."""
+    return f"s{index}/{name}"
+
+
+def _scene(index: int, text: str, media: SceneMedia, composition: Path | None) -> Any:
+    """SceneMedia → the pipeline's PreparedScene, its background files copied into the composition
+    (when one is given: a preview leaves them where they are)."""
     from service.backgrounds import PreparedBackground
     from service.speech import Narration, TimedText
     from service.storyboards import PreparedScene
 
-    names = []
-    for name in media.background.get("files", []):
-        target = Path(f"s{index}") / name
-        (composition / target).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(media.folder / name, composition / target)
-        names.append(target.as_posix())
+    names = [_asset_name(index, name) for name in media.background.get("files", [])]
+    if composition is not None:
+        for name, target in zip(media.background.get("files", []), names, strict=True):
+            (composition / target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(media.folder / name, composition / target)
     background = PreparedBackground(
         **{
             **{

@@ -18,6 +18,7 @@ MAX_PROMPT_CHARS = 1500
 _HELP_WORDS = {"help", "-h", "--help", "?"}
 _OPTION_RE = re.compile(r"^--?(?P<name>[a-z-]+)(?:=(?P<inline>\S+))?$")
 _OPTION_ALIASES = {"duration": "duration", "d": "duration", "aspect": "aspect", "a": "aspect"}
+_STORY_OPTIONS = {"aspect": "aspect", "a": "aspect", "voice": "voice", "v": "voice"}
 _MENTION_RE = re.compile(r"<[@#!]([^>|]+)\|([^>]+)>")
 _BARE_MENTION_RE = re.compile(r"<([@#!][^>|]+)>")
 _LINK_RE = re.compile(r"<([^>|]+)\|([^>]+)>")
@@ -34,6 +35,21 @@ class RenderCommand:
 
 
 @dataclass(frozen=True)
+class StoryCommand:
+    """`/render story …`: a narrated project a person reviews before it is rendered.
+
+    Exactly one of `topic` (the model writes the script) and `text` (the script itself, one
+    section per paragraph); `title` is what stood on the first line above a pasted script.
+    """
+
+    topic: str | None = None
+    text: str | None = None
+    title: str | None = None
+    aspect: str | None = None
+    voice: str | None = None
+
+
+@dataclass(frozen=True)
 class HelpCommand:
     """`/render help`, or nothing at all."""
 
@@ -47,32 +63,31 @@ class CommandProblem:
     message: str
 
 
-Command = RenderCommand | HelpCommand | CommandProblem
+Command = RenderCommand | StoryCommand | HelpCommand | CommandProblem
+
+STORY_WORD = "story"
 
 
 def parse_command(text: str, *, max_duration: float, max_prompt_chars: int = MAX_PROMPT_CHARS) -> Command:
-    """Parse `[--duration N] [--aspect W:H] prompt…`; options only at the start, so prompts stay free text."""
-    words = plain_text(text).split()
+    """Parse `[--duration N] [--aspect W:H] prompt…`; options only at the start, so prompts stay free text.
+    `story …` asks for a narrated project instead (`parse_story`)."""
+    plain = plain_text(text)
+    first_line, _, script = plain.partition("\n")
+    head = first_line.split()
+    if head and head[0].lower() == STORY_WORD:
+        return parse_story(head[1:], script, max_topic_chars=max_prompt_chars)
+    words = plain.split()
     if not words:
         return HelpCommand(empty=True)
     if len(words) == 1 and words[0].lower() in _HELP_WORDS:
         return HelpCommand()
-    options: dict[str, str] = {}
-    while words and (match := _OPTION_RE.match(words[0])):
-        name = _OPTION_ALIASES.get(match.group("name"))
-        if name is None:
-            return CommandProblem(
-                f"I don't know the option `{words[0]}`. Options: `--duration SECONDS`, `--aspect "
-                + "|".join(ASPECTS)
-                + "`. Type `/render help` for examples."
-            )
-        words.pop(0)
-        value = match.group("inline")
-        if value is None:
-            if not words:
-                return CommandProblem(f"`--{name}` needs a value, e.g. `--{name} {_example(name)}`.")
-            value = words.pop(0)
-        options[name] = value
+    options = _leading_options(
+        words,
+        _OPTION_ALIASES,
+        "`--duration SECONDS`, `--aspect " + "|".join(ASPECTS) + "`. Type `/render help` for examples.",
+    )
+    if isinstance(options, CommandProblem):
+        return options
     prompt = " ".join(words)
     if not prompt:
         return CommandProblem(
@@ -88,10 +103,56 @@ def parse_command(text: str, *, max_duration: float, max_prompt_chars: int = MAX
         return CommandProblem(problem)
     aspect = options.get("aspect")
     if aspect is not None and not is_aspect(aspect):
-        return CommandProblem(
-            f"`--aspect {aspect}` is not one I render; use one of " + ", ".join(ASPECTS) + "."
-        )
+        return _bad_aspect(aspect)
     return RenderCommand(prompt=prompt, duration=duration, aspect=aspect)
+
+
+def parse_story(words: list[str], script: str, *, max_topic_chars: int) -> StoryCommand | CommandProblem:
+    """The words after `story` on its line — `[--aspect W:H] [--voice NAME] topic` — and the lines
+    below it: a script there is narrated as written (the words above, if any, are its title)."""
+    options = _leading_options(words, _STORY_OPTIONS, "`--aspect " + "|".join(ASPECTS) + "`, `--voice NAME`.")
+    if isinstance(options, CommandProblem):
+        return options
+    aspect, voice = options.get("aspect"), options.get("voice")
+    if aspect is not None and not is_aspect(aspect):
+        return _bad_aspect(aspect)
+    line, script = " ".join(words), script.strip()
+    if script:
+        return StoryCommand(text=script, title=line or None, aspect=aspect, voice=voice)
+    if not line:
+        return CommandProblem(
+            "Tell me what the story is about, e.g. `/render story how a bill becomes law` — or put "
+            "your script on the lines after `/render story`, one paragraph per section."
+        )
+    if len(line) > max_topic_chars:
+        return CommandProblem(
+            f"Your topic is {len(line):,} characters; the limit is {max_topic_chars:,}. To narrate "
+            "your own words, put them on the lines after `/render story`."
+        )
+    return StoryCommand(topic=line, aspect=aspect, voice=voice)
+
+
+def _leading_options(
+    words: list[str], aliases: dict[str, str], known: str
+) -> dict[str, str] | CommandProblem:
+    """Take `--name value` / `--name=value` options off the front of `words` (in place)."""
+    options: dict[str, str] = {}
+    while words and (match := _OPTION_RE.match(words[0])):
+        name = aliases.get(match.group("name"))
+        if name is None:
+            return CommandProblem(f"I don't know the option `{words[0]}`. Options: {known}")
+        words.pop(0)
+        value = match.group("inline")
+        if value is None:
+            if not words:
+                return CommandProblem(f"`--{name}` needs a value, e.g. `--{name} {_example(name)}`.")
+            value = words.pop(0)
+        options[name] = value
+    return options
+
+
+def _bad_aspect(aspect: str) -> CommandProblem:
+    return CommandProblem(f"`--aspect {aspect}` is not one I render; use one of " + ", ".join(ASPECTS) + ".")
 
 
 def plain_text(text: str) -> str:
@@ -123,4 +184,4 @@ def _duration(raw: str | None, max_duration: float) -> tuple[float | None, str |
 
 
 def _example(name: str) -> str:
-    return "6" if name == "duration" else "9:16"
+    return {"duration": "6", "voice": "joe"}.get(name, "9:16")

@@ -43,28 +43,32 @@ def help_message(
         f"• `--duration SECONDS` — length of the video (up to {max_duration:g} s)\n"
         f"• `--aspect {'|'.join(ASPECTS)}` — 16:9 is landscape, 9:16 is vertical\n"
         f"• e.g. `{command} --duration 4 --aspect 9:16 a countdown from 3 to 1`\n\n"
+        "*Narrated videos*, reviewed before they are rendered:\n"
+        f"• `{command} story how a bill becomes law` — the model writes the script\n"
+        f"• `{command} story` and your script on the next lines, one paragraph per section\n"
+        "I post the script here with *Approve* and *Cancel*; the video follows once you approve.\n\n"
         f"Prompts can be up to {max_prompt_chars:,} characters. The video is posted in this channel "
         "(invite me first with `/invite @seekreel`), with buttons to open it in the editor or render it again."
     )
-    return ephemeral(body, blocks=[_section(body)])
+    return ephemeral(body, blocks=[section(body)])
 
 
 def problem_message(text: str) -> Message:
     """A mistake in the command itself: shown at once, nothing is rendered."""
-    return ephemeral(f":warning: {text}", blocks=[_section(f":warning: {text}")])
+    return ephemeral(f":warning: {text}", blocks=[section(f":warning: {text}")])
 
 
 def ack_message(command: RenderCommand) -> Message:
     """The immediate answer to a command: the render has been accepted."""
     details = _details(command)
-    text = f":clapper: Rendering “{escape(_clip(command.prompt, 200))}”{details}… The video will appear here."
-    return ephemeral(text, blocks=[_section(text)])
+    text = f":clapper: Rendering “{escape(clip(command.prompt, 200))}”{details}… The video will appear here."
+    return ephemeral(text, blocks=[section(text)])
 
 
 def failure_message(what: str, why: str, hint: str | None = None) -> Message:
     """A render that did not reach the channel: what failed, why, and what to do next."""
     text = f":x: *{what}*\n{why}" + (f"\n{hint}" if hint else "")
-    return ephemeral(text, blocks=[_section(text)])
+    return ephemeral(text, blocks=[section(text)])
 
 
 def initial_comment(command: RenderCommand) -> str:
@@ -82,30 +86,14 @@ def result_message(
     thread_ts: str | None = None,
 ) -> Message:
     """The card under the video, with "Open in editor" (when there is a public URL) and "Render again"."""
-    buttons: list[dict[str, Any]] = []
-    if editor_url:
-        buttons.append(
-            {
-                "type": "button",
-                "action_id": OPEN_EDITOR_ACTION,
-                "text": {"type": "plain_text", "text": "Open in editor"},
-                "url": editor_url,
-            }
-        )
-    buttons.append(
-        {
-            "type": "button",
-            "action_id": RENDER_AGAIN_ACTION,
-            "text": {"type": "plain_text", "text": "Render again"},
-            "value": encode_command(command),
-        }
-    )
-    text = f"Rendered for <@{user_id}>: “{escape(_clip(command.prompt, 300))}”"
+    buttons = [button(OPEN_EDITOR_ACTION, "Open in editor", url=editor_url)] if editor_url else []
+    buttons.append(button(RENDER_AGAIN_ACTION, "Render again", value=encode_command(command)))
+    text = f"Rendered for <@{user_id}>: “{escape(clip(command.prompt, 300))}”"
     message: Message = {
         "channel": channel,
         "text": text,
         "blocks": [
-            _section(text),
+            section(text),
             {"type": "context", "elements": [{"type": "mrkdwn", "text": facts}]},
             {"type": "actions", "elements": buttons},
         ],
@@ -145,9 +133,24 @@ def _details(command: RenderCommand) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _section(text: str) -> dict[str, Any]:
+def button(
+    action_id: str, text: str, *, value: str | None = None, url: str | None = None, style: str | None = None
+) -> dict[str, Any]:
+    """A Block Kit button: `value` comes back in the click, `url` opens a page (the click is still sent)."""
+    element: dict[str, Any] = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": text},
+    }
+    for name, given in (("value", value), ("url", url), ("style", style)):
+        if given is not None:
+            element[name] = given
+    return element
+
+
+def section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,8 +1,9 @@
 """The Slack bot's HTTP side: `POST /slack/commands` and `POST /slack/interactions`.
 
 Both verify Slack's signature before reading anything (401 otherwise) and answer at once; the
-render itself runs in the background (worker.py) and reports back through `response_url`.
-Mounted by the service's `create_app` when `SLACK_SIGNING_SECRET` is set.
+work runs in the background — a render (worker.py) or a story project with its review
+(review.py) — and reports back through `response_url`. Mounted by the service's `create_app`
+when `SLACK_SIGNING_SECRET` is set.
 """
 
 from __future__ import annotations
@@ -19,29 +20,47 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from ..jobs import JobManager
+from ..projects import ProjectService
 from ..settings import Settings
-from . import messages
-from .commands import MAX_PROMPT_CHARS, CommandProblem, HelpCommand, RenderCommand, parse_command
+from . import messages, review_messages
+from .commands import (
+    MAX_PROMPT_CHARS,
+    CommandProblem,
+    HelpCommand,
+    RenderCommand,
+    StoryCommand,
+    parse_command,
+)
 from .generation import generation_composer
+from .outbox import Origin, SlackOutbox
+from .review import SlackReviews
 from .signature import SlackRequestVerifier, verified_body
-from .worker import Origin, SlackRenderer
+from .worker import SlackRenderer
 
 RENDER_MESSAGE_SHORTCUT = "render_message"
 """callback_id of the message shortcut "Render this message" (see slack-manifest.yml)."""
 
 
-def create_slack_router(settings: Settings, jobs: JobManager) -> APIRouter:
+def create_slack_router(settings: Settings, jobs: JobManager, projects: ProjectService) -> APIRouter:
     """The router for `seekreel serve`: renders go through `jobs`, drafts into its store, compositions
-    come from the generation loop with the configured provider."""
+    come from the generation loop with the configured provider; stories are `projects`."""
     if not settings.slack_signing_secret:
         raise ValueError("the Slack bot needs SLACK_SIGNING_SECRET (from the app's Basic Information page)")
     verifier = SlackRequestVerifier(settings.slack_signing_secret)
+    outbox = SlackOutbox(make_client(settings))
     renderer = SlackRenderer(
-        client=make_client(settings),
+        outbox=outbox,
         compose=generation_composer(settings, jobs),
         jobs=jobs,
         options=jobs.render_options(resolution=settings.slack_resolution, fps=settings.slack_fps),
         drafts=jobs.store,
+        public_base_url=settings.public_base_url,
+    )
+    reviews = SlackReviews(
+        outbox=outbox,
+        projects=projects,
+        jobs=jobs,
+        render={"resolution": settings.slack_resolution},
         public_base_url=settings.public_base_url,
     )
     max_prompt = min(MAX_PROMPT_CHARS, settings.max_prompt_chars)
@@ -49,7 +68,7 @@ def create_slack_router(settings: Settings, jobs: JobManager) -> APIRouter:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        await renderer.aclose()
+        await outbox.aclose()
 
     router = APIRouter(prefix="/slack", tags=["slack"], lifespan=lifespan)
     signed_body = Depends(verified_body(verifier))
@@ -78,6 +97,9 @@ def create_slack_router(settings: Settings, jobs: JobManager) -> APIRouter:
         if not settings.slack_bot_token:
             return JSONResponse(messages.problem_message(_NO_TOKEN))
         origin = Origin(channel, user, form.get("response_url"), form.get("thread_ts") or None)
+        if isinstance(command, StoryCommand):
+            reviews.start(command, origin, form.get("team_id", ""))
+            return JSONResponse(review_messages.story_ack(command))
         renderer.start(command, origin)
         return JSONResponse(messages.ack_message(command))
 
@@ -87,16 +109,23 @@ def create_slack_router(settings: Settings, jobs: JobManager) -> APIRouter:
         openapi_extra=_form_body({"payload": "the interaction as JSON (block_actions or message_action)"}),
     )
     async def slack_interaction(body: bytes = signed_body) -> Response:
-        """ "Render again" clicks and "Render this message" shortcuts start a render; other actions are acked."""
+        """Approve / Cancel on a review card decide a story; "Render again" clicks and "Render this
+        message" shortcuts start a render; other actions are acked."""
         payload = _payload(body)
+        decision = _decision(payload)
+        if decision is not None:
+            reviews.decide(*decision)
+            return Response(status_code=200)
         started = _interaction_command(payload, max_prompt, settings.max_duration)
         if started is None:
             return Response(status_code=200)
         command, origin = started
         if isinstance(command, CommandProblem):
-            renderer.notify(origin, messages.problem_message(command.message))
+            outbox.notify(origin, messages.problem_message(command.message))
         elif not settings.slack_bot_token:
-            renderer.notify(origin, messages.problem_message(_NO_TOKEN))
+            outbox.notify(origin, messages.problem_message(_NO_TOKEN))
+        elif isinstance(command, StoryCommand):  # the shortcut on a message that reads "story …"
+            reviews.start(command, origin, _team(payload))
         else:
             renderer.start(command, origin, announce=True)
         return Response(status_code=200)
@@ -162,9 +191,34 @@ def _payload(body: bytes) -> dict[str, Any]:
     return payload
 
 
+def _team(payload: dict[str, Any]) -> str:
+    return str((payload.get("user") or {}).get("team_id") or (payload.get("team") or {}).get("id") or "")
+
+
+def _decision(payload: dict[str, Any]) -> tuple[str, str, Origin, str] | None:
+    """(action, project id, who clicked where, their team) for a click on Approve or Cancel."""
+    if payload.get("type") != "block_actions":
+        return None
+    action = next(
+        (
+            a
+            for a in payload.get("actions", [])
+            if a.get("action_id") in (review_messages.APPROVE_ACTION, review_messages.CANCEL_ACTION)
+        ),
+        None,
+    )
+    user = (payload.get("user") or {}).get("id")
+    channel = (payload.get("channel") or {}).get("id") or (payload.get("container") or {}).get("channel_id")
+    if action is None or not action.get("value") or not user or not channel:
+        return None
+    thread_ts = (payload.get("message") or {}).get("thread_ts")
+    origin = Origin(channel, user, payload.get("response_url"), thread_ts)
+    return str(action["action_id"]), str(action["value"]), origin, _team(payload)
+
+
 def _interaction_command(
     payload: dict[str, Any], max_prompt: int, max_duration: float
-) -> tuple[RenderCommand | CommandProblem, Origin] | None:
+) -> tuple[RenderCommand | StoryCommand | CommandProblem, Origin] | None:
     """The render an interaction asks for, and where it came from; None for interactions that need nothing."""
     user = (payload.get("user") or {}).get("id")
     channel = (payload.get("channel") or {}).get("id") or (payload.get("container") or {}).get("channel_id")

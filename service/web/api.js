@@ -70,7 +70,24 @@ export const api = {
   render: (id, options) => request("POST", `/drafts/${encodeURIComponent(id)}/render`, options),
   job: (id) => request("GET", `/jobs/${encodeURIComponent(id)}`),
   cancel: (id) => request("DELETE", `/jobs/${encodeURIComponent(id)}`),
+  createProject: (body) => request("POST", "/projects", body),
+  listProjects: () => request("GET", "/projects?limit=12"),
+  project: (id) => request("GET", projectPath(id)),
+  projectPreview: (id) => request("GET", `${projectPath(id)}/preview`),
+  editSection: (id, sectionId, body) => request("PATCH", sectionPath(id, sectionId), body),
+  addSection: (id, body) => request("POST", `${projectPath(id)}/sections`, body),
+  removeSection: (id, sectionId) => request("DELETE", sectionPath(id, sectionId)),
+  approve: (id) => request("POST", `${projectPath(id)}/approve`),
+  cancelProject: (id) => request("POST", `${projectPath(id)}/cancel`),
 };
+
+function projectPath(id) {
+  return `/projects/${encodeURIComponent(id)}`;
+}
+
+function sectionPath(id, sectionId) {
+  return `${projectPath(id)}/sections/${encodeURIComponent(sectionId)}`;
+}
 
 /**
  * Follow a job's server-sent events until it is finished; `onEvent(kind, job)` for each.

@@ -3,8 +3,8 @@
 import { api, ApiError, authedUrl, followJob, onUnauthorized, setApiKey, apiKey } from "./api.js";
 import { CodeEditor } from "./editor.js";
 import { Preview, declaredVariables, placeholders } from "./preview.js";
-
-const $ = (id) => document.getElementById(id);
+import { openProject, openProjects } from "./projects.js";
+import { $, ago, busy, plural, showError, showView, slug, toast } from "./ui.js";
 const HEX_COLOR = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
 
 const state = {
@@ -32,37 +32,6 @@ const preview = new Preview($("preview"), $("preview-box"), $("preview-stage"), 
 
 // ---- small UI helpers -----------------------------------------------------------------------
 
-function toast(text, kind = "info") {
-  const el = document.createElement("div");
-  el.className = `toast ${kind}`;
-  el.textContent = text;
-  $("toasts").append(el);
-  setTimeout(() => el.classList.add("out"), 3200);
-  setTimeout(() => el.remove(), 3700);
-}
-
-function busy(text) {
-  $("busy-text").textContent = text;
-  $("busy").hidden = !text;
-}
-
-function showError(el, err) {
-  el.textContent = err instanceof Error ? err.message : String(err);
-  el.hidden = false;
-}
-
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-function ago(iso) {
-  const s = (Date.now() - new Date(iso).getTime()) / 1000;
-  if (s < 60) return "just now";
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  return new Date(iso).toLocaleDateString();
-}
-
 function setDirty(dirty) {
   state.dirty = dirty;
   const el = $("save-state");
@@ -81,11 +50,7 @@ function showPreviewError(text) {
 
 function showStart() {
   state.draft = null;
-  $("start-view").hidden = false;
-  $("editor-view").hidden = true;
-  $("draft-meta").hidden = true;
-  $("save-button").hidden = true;
-  $("new-button").hidden = true;
+  showView("start-view");
   history.replaceState(null, "", "/");
   document.title = "seekreel";
   loadRecent();
@@ -93,11 +58,7 @@ function showStart() {
 }
 
 function showEditor() {
-  $("start-view").hidden = true;
-  $("editor-view").hidden = false;
-  $("draft-meta").hidden = false;
-  $("save-button").hidden = false;
-  $("new-button").hidden = false;
+  showView("editor-view");
   preview.fit();
 }
 
@@ -389,9 +350,6 @@ function showResult(job) {
   $("result").scrollIntoView({ behavior: "smooth", block: "nearest" });
 }
 
-function slug(text) {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 48) || "seekreel";
-}
 
 $("render-button").addEventListener("click", startRender);
 $("cancel-button").addEventListener("click", async () => {
@@ -597,6 +555,20 @@ onUnauthorized(askKey);
 $("key-button").addEventListener("click", askKey);
 $("key-button").hidden = !apiKey();
 
-const initial = new URLSearchParams(location.search).get("draft");
-if (initial) openDraft(initial);
+// Leaving the editor stops its preview.
+document.addEventListener("seekreel:view", (e) => {
+  if (e.detail !== "editor-view") preview.pause();
+});
+
+$("projects-link").addEventListener("click", (e) => {
+  e.preventDefault();
+  if (state.dirty && !confirm("Discard unsaved changes?")) return;
+  setDirty(false);
+  openProjects();
+});
+
+const params = new URLSearchParams(location.search);
+if (params.get("draft")) openDraft(params.get("draft"));
+else if (params.get("project")) openProject(params.get("project"));
+else if (params.has("projects")) openProjects();
 else showStart();

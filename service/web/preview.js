@@ -1,6 +1,9 @@
 // The live preview: the composition in a sandboxed iframe (opaque origin, no network),
 // variables substituted the way the renderer does, and a tiny injected listener that turns
-// our postMessage into the composition's own `hf-seek` event.
+// our postMessage into the composition's own `hf-seek` event. A composition that loads
+// pictures by relative name (a storyboard's backgrounds) gets them as data: URLs: the same
+// bridge answers an <img>'s relative src from the map it is given, as the renderer answers it
+// from its assets folder — the page itself still cannot reach the network.
 
 // The placeholder rule and the layout sizes are the renderer's own, written by the server
 // (service/api/editor_page.py) from the sandbox: never copy them here.
@@ -20,6 +23,8 @@ const CSP =
 
 // Runs inside the iframe before the composition's scripts. Kept on one line so the
 // composition's line numbers (in error messages) stay what the editor shows.
+// ASSETS_BRIDGE: `A` (name → data: URL) answers <img> sources set by script or by markup.
+const ASSETS_BRIDGE = `var d=Object.getOwnPropertyDescriptor(HTMLImageElement.prototype,'src'),sa=Element.prototype.setAttribute,has=function(v){return typeof v==='string'&&Object.prototype.hasOwnProperty.call(A,v)};Object.defineProperty(HTMLImageElement.prototype,'src',{configurable:true,enumerable:true,get:d.get,set:function(v){d.set.call(this,has(v)?A[v]:v)}});Element.prototype.setAttribute=function(n,v){if(this instanceof HTMLImageElement&&String(n).toLowerCase()==='src'&&has(v))v=A[v];return sa.call(this,n,v)};new MutationObserver(function(ms){ms.forEach(function(m){m.addedNodes.forEach(function(n){var all=n.querySelectorAll?[n].concat(Array.from(n.querySelectorAll('img'))):[];all.forEach(function(i){if(i instanceof HTMLImageElement&&has(i.getAttribute('src')))i.setAttribute('src',i.getAttribute('src'))})})})}).observe(document,{childList:true,subtree:true});`;
 const BRIDGE = `(function(){var P=function(m){try{parent.postMessage(m,'*')}catch(_){}};addEventListener('error',function(e){P({type:'hf-preview-error',message:String(e.message||'error'),line:e.lineno||null})});addEventListener('unhandledrejection',function(e){P({type:'hf-preview-error',message:'unhandled rejection: '+String(e.reason&&e.reason.message||e.reason),line:null})});addEventListener('message',function(e){var d=e.data;if(!d||d.type!=='hf-preview-seek')return;var t=Number(d.time)||0;try{document.getAnimations&&document.getAnimations().forEach(function(a){a.pause();a.currentTime=t*1000})}catch(_){}dispatchEvent(new CustomEvent('hf-seek',{detail:{time:t,waitUntil:function(){}}}));P({type:'hf-preview-seeked',time:t})});addEventListener('load',function(){P({type:'hf-preview-ready'})})})();`;
 
 export function rootAttributes(html) {
@@ -93,10 +98,21 @@ export function substitute(html, values) {
   return { html: out, missing: [...missing] };
 }
 
-/** The srcdoc: CSP first (so it governs everything after it), then the seek bridge, then the composition. */
-export function previewDocument(html, values) {
+/** JSON that can stand inside a <script> element (no `</script>`, no `<!--`). */
+function scriptJson(value) {
+  return JSON.stringify(value).replace(/</g, "\\u003c");
+}
+
+/**
+ * The srcdoc: CSP first (so it governs everything after it), then the seek bridge (with the
+ * `assets` map, relative name → data: URL, when there are any), then the composition.
+ */
+export function previewDocument(html, values, assets = {}) {
   const { html: filled, missing } = substitute(html, values);
-  const inject = `<meta http-equiv="Content-Security-Policy" content="${CSP}"><script>${BRIDGE}</script>`;
+  const assetBridge = Object.keys(assets).length
+    ? `<script>(function(){var A=${scriptJson(assets)};${ASSETS_BRIDGE}})();</script>`
+    : "";
+  const inject = `<meta http-equiv="Content-Security-Policy" content="${CSP}"><script>${BRIDGE}</script>${assetBridge}`;
   let doc;
   const head = HEAD_TAG_RE.exec(filled);
   const root = HTML_TAG_RE.exec(filled);
@@ -138,7 +154,7 @@ export class Preview {
   }
 
   /** Show a document (only reloads when it changed); returns the placeholders that had no value. */
-  load(html, values) {
+  load(html, values, assets = {}) {
     const shape = compositionShape(html);
     this.duration = shape.duration;
     this.width = shape.width;
@@ -146,7 +162,7 @@ export class Preview {
     this.iframe.style.width = `${shape.width}px`;
     this.iframe.style.height = `${shape.height}px`;
     this.fit();
-    const { doc, missing } = previewDocument(html, values);
+    const { doc, missing } = previewDocument(html, values, assets);
     if (doc !== this._lastDoc) {
       this._lastDoc = doc;
       this.iframe.srcdoc = doc;
