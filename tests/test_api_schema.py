@@ -4,17 +4,14 @@ Every operation is called with requests generated from the published document, v
 invalid ones, and every check schemathesis has runs on each answer: no 5xx, every status
 and body documented, valid requests accepted, invalid ones refused, the Allow header of a
 405, and so on. The app is the real one (storage, validation and frame previews in real
-Chromium, the offline composer), with two exceptions:
-
-* The video render of a composition job (`service.jobs.kinds.render_to_file`) is
-  replaced by a copy of one small real MP4. `POST /ai-render` makes a composition of the
-  prompt's length, up to the 120 s limit, and renders it at 1080p; a few such renders
-  would take longer than the whole test may. The routes around it (checks before queueing,
-  the queue, the job record, the MP4 answer) all run as they are; test_api_render.py
-  renders real videos.
-* The storyboard engine is the stand-in the storyboard tests use (tests/story_standin.py):
-  tones for voices, colours for backgrounds, a tiny real render, so storyboard jobs and
-  projects the generated requests start finish quickly.
+Chromium, the offline composer, and the real storyboard engine: Piper voices, backgrounds,
+render and mix), with one exception: the video render of a composition job
+(`service.jobs.kinds.render_to_file`) is replaced by a copy of one small real MP4.
+`POST /ai-render` makes a composition of the prompt's length, up to the 120 s limit, and
+renders it at 1080p; a few such renders would take longer than the whole test may. The routes
+around it (checks before queueing, the queue, the job record, the MP4 answer) all run as they
+are; test_api_render.py renders real videos. The storyboard jobs and projects the generated
+requests start run in the background, one at a time, while the calls go on.
 
 Examples per operation are few and the run is derandomized with a fixed seed, so it is
 repeatable; the whole module runs in about a minute on two cores.
@@ -33,7 +30,6 @@ import pytest
 import schemathesis
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from service_helpers import make_settings, tiny
-from story_standin import ToneEngine
 
 import service.jobs.kinds
 from sandbox import RenderOptions, RenderResult, parse_composition, render_to_file
@@ -41,8 +37,10 @@ from service.api import create_app
 from service.api.auth import TOKEN_PATHS
 
 DATA_DIR = Path(tempfile.mkdtemp(prefix="seekreel-api-schema-"))
-SETTINGS = make_settings(DATA_DIR)
-APP = create_app(SETTINGS, engine=ToneEngine(SETTINGS))
+SETTINGS = make_settings(DATA_DIR, render_concurrency=1)
+"""One job at a time: the storyboards the generated requests queue render, at their full size,
+beside the calls (and stop with the app), so they do not take both cores from them."""
+APP = create_app(SETTINGS)
 # Things that exist, so that calls naming them get past 404 (the job runs when the app starts).
 DRAFT = APP.state.services.store.create_draft(html=tiny(), source="html", title="seed")
 JOB = APP.state.services.store.create_job(html=tiny(), options={}, frames_total=10)

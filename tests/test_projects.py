@@ -1,10 +1,9 @@
 """Projects with approval, against a real uvicorn on 127.0.0.1: the whole lifecycle, the one-active
 rule, users kept apart, a model that never writes valid JSON, cancel, retention — and a server
-killed while Finalizing. Engine: the stand-in (tests/story_standin.py) until the real one is merged."""
+killed while Finalizing. Engine: the real one (Piper, Chromium, ffmpeg) at 160x90, draft quality."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import socket
@@ -20,15 +19,18 @@ import httpx
 from fastapi.testclient import TestClient
 from media import video_info
 from service_helpers import LiveServer, make_settings
-from story_standin import ToneEngine
 from test_storyboard_jobs import audio_seconds, events
 
 from service.api import create_app
+from service.projects.pipeline_engine import PipelineEngine
+from service.speech import stats
 from service.storage import open_store
 from tests.fakes.models import chat_requests, fake_model
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "The first section.\n\nThe second section, a little longer than the first."
+TINY = {"resolution": "160x90", "quality": "draft"}
+"""Every project here is rendered this small."""
 
 
 def wait_for(client: httpx.Client | TestClient, project_id: str, *statuses: str) -> dict[str, Any]:
@@ -43,16 +45,16 @@ def wait_for(client: httpx.Client | TestClient, project_id: str, *statuses: str)
 
 
 def test_a_project_from_text_to_video_with_one_edit_re_voicing_one_section(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, api_keys="alice-key,bob-key")
-    engine = ToneEngine(settings)
+    # a speech cache of its own: each text voiced in this test is a miss, each lookup counted
+    settings = make_settings(tmp_path, api_keys="alice-key,bob-key", tts_cache_dir=tmp_path / "tts")
     with (
-        LiveServer(create_app(settings, engine=engine)) as server,
+        LiveServer(create_app(settings)) as server,
         httpx.Client(
             base_url=server.url, headers={"Authorization": "Bearer alice-key"}, timeout=120
         ) as alice,
         httpx.Client(base_url=server.url, headers={"Authorization": "Bearer bob-key"}, timeout=120) as bob,
     ):
-        r = alice.post("/projects", json={"text": TEXT, "title": "Demo"})
+        r = alice.post("/projects", json={"text": TEXT, "title": "Demo", **TINY})
         assert r.status_code == 201, r.text
         created = r.json()
         assert created["status"] == "InProgress" and created["title"] == "Demo"
@@ -77,11 +79,11 @@ def test_a_project_from_text_to_video_with_one_edit_re_voicing_one_section(tmp_p
         assert wav.content[:4] == b"RIFF" and wav.headers["content-type"] == "audio/wav"
         assert bob.get(first["audio_url"]).status_code == 404
 
-        voiced = len(engine.voiced)
+        before = (stats.hits, stats.misses)
         r = alice.patch(f"/projects/{pid}/sections/{second['id']}", json={"text": "A new second section."})
         assert r.status_code == 200, r.text
         edited = r.json()["sections"]
-        assert engine.voiced[voiced:] == ["A new second section."]  # only the edited section
+        assert (stats.hits, stats.misses) == (before[0], before[1] + 1)  # one text voiced: the edit
         assert edited[0]["audio_url"] == first["audio_url"] and edited[1]["audio_url"] != second["audio_url"]
         assert alice.get(edited[1]["audio_url"]).content != wav.content
 
@@ -91,7 +93,7 @@ def test_a_project_from_text_to_video_with_one_edit_re_voicing_one_section(tmp_p
         assert added.status_code == 201 and added.json()["sections"][2]["hint"] == "rust crab"
         third = added.json()["sections"][2]["id"]
         assert alice.delete(f"/projects/{pid}/sections/{third}").status_code == 200
-        assert engine.voiced[voiced:] == ["A new second section.", "A third one."]  # moving voices nothing
+        assert (stats.hits, stats.misses) == (before[0], before[1] + 2)  # the new one; moving voices nothing
 
         r = alice.post(f"/projects/{pid}/approve")
         assert r.status_code == 202 and r.json()["status"] == "Finalizing" and r.json()["job_id"]
@@ -103,7 +105,7 @@ def test_a_project_from_text_to_video_with_one_edit_re_voicing_one_section(tmp_p
         assert (
             alice.patch(f"/projects/{pid}/sections/{first['id']}", json={"text": "late"}).status_code == 409
         )
-        assert alice.post("/projects", json={"text": "Finalizing is not active."}).status_code == 201
+        assert alice.post("/projects", json={"text": "Finalizing is not active.", **TINY}).status_code == 201
 
         stages = {e["stage"]["name"] for e in events(alice, r.json()["events_url"]) if e.get("stage")}
         assert stages <= {"rendering", "mixing"}  # voices and backgrounds were made before
@@ -122,26 +124,29 @@ def test_a_project_from_text_to_video_with_one_edit_re_voicing_one_section(tmp_p
 
 def test_a_failed_or_cancelled_project_frees_the_user_for_a_new_one(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    with TestClient(create_app(settings, engine=ToneEngine(settings))) as c:
-        r = c.post("/projects", json={"text": TEXT, "voice": {"name": "nobody"}})
+    with TestClient(create_app(settings)) as c:
+        r = c.post("/projects", json={"text": TEXT, "voice": {"name": "nobody"}, **TINY})
         failed = wait_for(c, r.json()["id"], "Failed")
-        assert failed["error_code"] == "section_failed" and "unknown voice" in failed["error"]
+        assert failed["error_code"] == "section_failed" and "unknown Piper voice 'nobody'" in failed["error"]
         assert {f["position"] for f in failed["failures"]} == {0, 1}
-        assert all("unknown voice" in f["error"] for f in failed["failures"])
+        assert all("unknown Piper voice" in f["error"] for f in failed["failures"])
         assert c.post(f"/projects/{failed['id']}/approve").json()["error"]["code"] == "not_awaiting_approval"
 
-        second = c.post("/projects", json={"text": TEXT})
+        second = c.post("/projects", json={"text": TEXT, **TINY})
         assert second.status_code == 201
         wait_for(c, second.json()["id"], "NeedsApproval")
         cancelled = c.post(f"/projects/{second.json()['id']}/cancel").json()
         assert cancelled["status"] == "Failed" and cancelled["error_code"] == "cancelled"
         assert c.post(f"/projects/{second.json()['id']}/cancel").status_code == 409
-        assert c.post("/projects", json={"storyboard": {"scenes": [{"text": "Third."}]}}).status_code == 201
+        assert (
+            c.post("/projects", json={"storyboard": {"scenes": [{"text": "Third."}]}, **TINY}).status_code
+            == 201
+        )
 
 
 def test_bad_project_requests_are_refused_before_anything_is_stored(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    with TestClient(create_app(settings, engine=ToneEngine(settings))) as c:
+    with TestClient(create_app(settings)) as c:
         both = c.post("/projects", json={"text": "a", "topic": "b"})
         assert both.status_code == 400 and "exactly one of topic, text or storyboard" in both.text
         bad = c.post("/projects", json={"storyboard": {"scenes": [{"text": "a"}, {"text": ""}]}})
@@ -161,7 +166,7 @@ def test_bad_project_requests_are_refused_before_anything_is_stored(tmp_path: Pa
 def test_a_model_that_never_writes_valid_json_fails_the_project_with_the_findings(tmp_path: Path) -> None:
     with fake_model("openai", ["Sure! Here is your video: scene one, then scene two."]) as (fake, model):
         settings = make_settings(tmp_path, **{k: getattr(model, k) for k in ("provider", "model", "openai_api_key", "openai_base_url", "provider_retries")})  # fmt: skip
-        with TestClient(create_app(settings, engine=ToneEngine(settings))) as c:
+        with TestClient(create_app(settings)) as c:
             r = c.post("/projects", json={"topic": "Rust in one minute"})
             assert r.status_code == 201
             failed = wait_for(c, r.json()["id"], "Failed")
@@ -174,8 +179,8 @@ def test_a_topic_becomes_sections_the_model_wrote(tmp_path: Path) -> None:
     script = json.dumps({"title": "Rust", "scenes": [{"text": "Rust is fast."}, {"text": "Rust is safe."}]})
     with fake_model("openai", ["not yet", script]) as (_, model):
         settings = make_settings(tmp_path, **{k: getattr(model, k) for k in ("provider", "model", "openai_api_key", "openai_base_url")})  # fmt: skip
-        with TestClient(create_app(settings, engine=ToneEngine(settings))) as c:
-            r = c.post("/projects", json={"topic": "Rust in one minute", "aspect": "9:16"})
+        with TestClient(create_app(settings)) as c:
+            r = c.post("/projects", json={"topic": "Rust in one minute", "aspect": "9:16", **TINY})
             ready = wait_for(c, r.json()["id"], "NeedsApproval")
     assert [s["text"] for s in ready["sections"]] == ["Rust is fast.", "Rust is safe."]
     assert ready["settings"]["aspect"] == "9:16" and ready["topic"] == "Rust in one minute"
@@ -183,12 +188,12 @@ def test_a_topic_becomes_sections_the_model_wrote(tmp_path: Path) -> None:
 
 def test_retention_deletes_a_finished_projects_files_but_keeps_the_record(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    with TestClient(create_app(settings, engine=ToneEngine(settings))) as c:
-        pid = c.post("/projects", json={"text": TEXT}).json()["id"]
+    with TestClient(create_app(settings)) as c:
+        pid = c.post("/projects", json={"text": TEXT, **TINY}).json()["id"]
         audio_url = wait_for(c, pid, "NeedsApproval")["sections"][0]["audio_url"]
         c.post(f"/projects/{pid}/cancel")
     expiring = make_settings(tmp_path, project_retention_hours=0)
-    with TestClient(create_app(expiring, engine=ToneEngine(expiring))) as c:
+    with TestClient(create_app(expiring)) as c:
         deadline = time.monotonic() + 30
         while c.get(audio_url).status_code != 410 and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -197,8 +202,8 @@ def test_retention_deletes_a_finished_projects_files_but_keeps_the_record(tmp_pa
     assert not (settings.data_dir / "projects" / pid).exists()
 
 
-class SlowEngine(ToneEngine):
-    """Takes a moment per section and notes how many sections it makes at once."""
+class CountingEngine(PipelineEngine):
+    """The real engine, noting how many sections it prepares at once (the bound under test)."""
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
@@ -208,18 +213,18 @@ class SlowEngine(ToneEngine):
         self.now += 1
         self.most = max(self.most, self.now)
         try:
-            await asyncio.sleep(0.05)
             return await super().prepare(storyboard, index, folder=folder)
         finally:
             self.now -= 1
 
 
 def test_sections_are_prepared_a_bounded_number_at_a_time(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, project_concurrency=2)
-    engine = SlowEngine(settings)
+    # an empty speech cache: every section is voiced by Piper, which takes a while, so they overlap
+    settings = make_settings(tmp_path, project_concurrency=2, tts_cache_dir=tmp_path / "tts")
+    engine = CountingEngine(settings)
     with TestClient(create_app(settings, engine=engine)) as c:
         text = "\n\n".join(f"Section number {n}." for n in range(6))
-        ready = wait_for(c, c.post("/projects", json={"text": text}).json()["id"], "NeedsApproval")
+        ready = wait_for(c, c.post("/projects", json={"text": text, **TINY}).json()["id"], "NeedsApproval")
     assert len(ready["sections"]) == 6 and engine.most == 2
 
 
@@ -234,7 +239,7 @@ def test_projects_left_in_progress_resume_once_then_fail_with_a_reason(tmp_path:
     twice = store.projects.create_project(user_id="u2", scenes=scenes, **common)
     store.projects.update_project(twice.id, runs=2)
     store.close()
-    with TestClient(create_app(settings, engine=ToneEngine(settings))):
+    with TestClient(create_app(settings)):
         check = open_store(settings.data_dir).projects
         deadline = time.monotonic() + 60
         while check.get_project(once.id).status.value == "InProgress" and time.monotonic() < deadline:
@@ -250,14 +255,14 @@ def test_projects_left_in_progress_resume_once_then_fail_with_a_reason(tmp_path:
 
 
 @contextmanager
-def standin_server(data_dir: Path, gate: Path) -> Iterator[str]:
-    """The service with the stand-in engine in its own process, so a test can kill it."""
+def gated_server(data_dir: Path, gate: Path) -> Iterator[str]:
+    """The service with the real engine, gated, in its own process, so a test can kill it."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEEKREEL_")}
-    env.update(SEEKREEL_DATA_DIR=str(data_dir), STANDIN_GATE=str(gate), PYTHONPATH=f"{ROOT}:{ROOT / 'tests'}")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "standin_server.py"), str(port)], env=env)
+    env.update(SEEKREEL_DATA_DIR=str(data_dir), GATE_FILE=str(gate), PYTHONPATH=f"{ROOT}:{ROOT / 'tests'}")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "gated_server.py"), str(port)], env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -276,8 +281,8 @@ def standin_server(data_dir: Path, gate: Path) -> Iterator[str]:
 
 def test_a_server_killed_while_finalizing_finishes_the_project_after_a_restart(tmp_path: Path) -> None:
     data, gate = tmp_path / "data", tmp_path / "gate"
-    with standin_server(data, gate) as url, httpx.Client(base_url=url, timeout=60) as c:
-        pid = c.post("/projects", json={"text": TEXT}).json()["id"]
+    with gated_server(data, gate) as url, httpx.Client(base_url=url, timeout=60) as c:
+        pid = c.post("/projects", json={"text": TEXT, **TINY}).json()["id"]
         wait_for(c, pid, "NeedsApproval")
         gate.touch()  # the render will wait here: kill it while it runs
         job_id = c.post(f"/projects/{pid}/approve").json()["job_id"]
@@ -287,7 +292,7 @@ def test_a_server_killed_while_finalizing_finishes_the_project_after_a_restart(t
             time.sleep(0.05)
     # killed (SIGKILL): the project is Finalizing, its job "running" in the database
     gate.unlink()
-    with standin_server(data, gate) as url, httpx.Client(base_url=url, timeout=60) as c:
+    with gated_server(data, gate) as url, httpx.Client(base_url=url, timeout=60) as c:
         done = wait_for(c, pid, "Completed", "Failed")
         assert done["status"] == "Completed", done
         assert c.get(f"/jobs/{job_id}").json()["status"] == "succeeded"

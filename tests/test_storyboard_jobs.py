@@ -1,6 +1,6 @@
 """`POST /storyboards/render`: a storyboard job through its stages to a video with sound, captions,
 soundtrack and composition, over real HTTP; bad input refused naming the field; a database from
-the previous version still opens. Engine: the stand-in (tests/story_standin.py) until the merge."""
+the previous version still opens. Engine: the real one (Piper, Chromium, ffmpeg) at 160x90, 10 fps."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from gated_server import GatedEngine
 from media import close_to, video_frame, video_info
 from service_helpers import LiveServer, make_settings
-from story_standin import ToneEngine
 
 from sandbox.encode import ffmpeg_exe
 from service.api import create_app
@@ -24,6 +24,7 @@ from service.api import create_app
 RED, BLUE = (255, 0, 0), (0, 0, 255)
 STORYBOARD = {
     "title": "Two colours",
+    "fps": 10,
     "scenes": [
         {"text": "Hello there.", "background": {"color": "#ff0000"}},
         {"text": "And now the second scene.", "background": {"color": "#0000ff"}},
@@ -61,10 +62,10 @@ def test_a_storyboard_job_goes_through_its_stages_and_links_its_files(tmp_path: 
     gate = tmp_path / "gate"
     gate.touch()  # the job waits until we listen, so we see every stage
     with (
-        LiveServer(create_app(settings, engine=ToneEngine(settings, gate=gate))) as server,
+        LiveServer(create_app(settings, engine=GatedEngine(settings, gate=gate))) as server,
         httpx.Client(base_url=server.url, timeout=120) as c,
     ):
-        r = c.post("/storyboards/render", json=STORYBOARD)
+        r = c.post("/storyboards/render?resolution=160x90&quality=draft", json=STORYBOARD)
         assert r.status_code == 202, r.text
         job = r.json()
         assert job["kind"] == "storyboard" and r.headers["location"] == f"/jobs/{job['id']}"
@@ -120,7 +121,7 @@ def test_bad_storyboards_are_a_400_naming_the_field(
     tmp_path: Path, body: dict, code: str, names: str
 ) -> None:
     settings = make_settings(tmp_path)
-    with TestClient(create_app(settings, engine=ToneEngine(settings))) as c:
+    with TestClient(create_app(settings)) as c:
         r = c.post("/storyboards/render", json=body)
         assert r.status_code == 400, r.text
         error = r.json()["error"]
@@ -130,7 +131,7 @@ def test_bad_storyboards_are_a_400_naming_the_field(
 
 def test_a_resolution_over_the_limit_is_refused_before_queueing(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    with TestClient(create_app(settings, engine=ToneEngine(settings))) as c:
+    with TestClient(create_app(settings)) as c:
         r = c.post("/storyboards/render?resolution=4k", json=STORYBOARD)
         assert r.status_code == 400 and r.json()["error"]["code"] == "resolution_too_large"
 
@@ -168,7 +169,7 @@ def test_a_database_of_the_previous_version_opens_and_keeps_its_jobs(tmp_path: P
             " NULL, NULL, 10, 10, NULL, NULL, 1, ?, 116, ?, ?, ?)",
             (str(video), *[datetime.now(UTC).replace(tzinfo=None).isoformat(" ")] * 3),
         )
-    with TestClient(create_app(settings, engine=ToneEngine(settings))) as c:
+    with TestClient(create_app(settings)) as c:
         old = c.get("/jobs/job_old").json()
         assert old["kind"] == "html" and old["status"] == "succeeded" and old["story"] is None
         assert c.get("/jobs/job_old/video").content == video.read_bytes()

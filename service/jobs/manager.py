@@ -437,7 +437,7 @@ class JobManager:
 
     def _on_progress(self, job_id: str, stage: str, done: int, total: int) -> None:
         job = self._running.get(job_id)
-        if job is None:
+        if job is None or self._is_behind(job, stage):
             return
         new_stage = job.stage is None or job.stage.name != stage
         job = replace(job, stage=JobStage(stage, done, total))
@@ -449,6 +449,15 @@ class JobManager:
             return
         self._last_progress[job_id] = now
         self._publish("progress", job)
+
+    def _is_behind(self, job: Job, stage: str) -> bool:
+        """A report from a stage before the job's current one: scenes are voiced and fetched side
+        by side, so a late voice arrives after fetching began. The job stays where it is, so
+        its progress never goes back."""
+        stages = self.kind_stages(job)
+        if job.stage is None or stage not in stages or job.stage.name not in stages:
+            return False
+        return stages.index(stage) < stages.index(job.stage.name)
 
     def _publish(self, kind: str, job: Job) -> None:
         job = self._with_live_progress(job)
