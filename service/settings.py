@@ -114,7 +114,7 @@ class Settings(BaseSettings):
     port: int = 8000
     """Port `seekreel serve` listens on when --port is not given."""
     database_url: str | None = None
-    """SQLAlchemy URL (e.g. postgresql+psycopg://…); None → SQLite at <data_dir>/seekreel.db."""
+    """SQLAlchemy URL (e.g. postgresql+psycopg://… shared by API processes); None → SQLite at <data_dir>/seekreel.db."""
     api_keys: str | None = None
     """Comma-separated API keys accepted as `Authorization: Bearer KEY`; none → the API is open."""
     oauth_clients: str | None = None
