@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     # Service
     data_dir: Path = Path.home() / ".local/share/seekreel"
     """Where the service keeps its SQLite database and rendered videos (and a farm worker its pages)."""
+    videos_dir: Path | None = None
+    """Finished jobs' videos; None → <data_dir>/videos. On a farm, one folder the API and workers all mount."""
 
     # Slack bot (service/slack): enabled when the signing secret is set
     slack_signing_secret: str | None = Field(
