@@ -17,6 +17,7 @@ from sqlalchemy import Engine, inspect, text
 
 from service.storage import open_store
 from service.storage.db import make_engine
+from service.storage.doctor import database_check
 from service.storage.migrate import current, head
 from service.storage.models import Base, DraftRow, DraftVersionRow, JobRow
 
@@ -110,3 +111,17 @@ def test_db_upgrade_command(tmp_path: Path, postgres: PostgresServer) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "no_such_database" in lines[0], done.stderr
     assert "hunter2" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_doctor_reports_the_database_and_its_revision(url: str, postgres: PostgresServer) -> None:
+    empty = database_check(url)
+    assert empty.ok and "no tables yet" in empty.detail
+    open_store(Path("unused"), url).close()
+    newest = database_check(url)
+    assert newest.ok and f"revision {head()} (the newest)" in newest.detail
+    with make_engine(url).begin() as connection:  # what a later seekreel's migration leaves
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    ahead = database_check(url)
+    assert not ahead.ok and "9999 is newer than this seekreel knows" in ahead.detail
+    gone = database_check(postgres.url("no_such_database").replace("seekreel@", "seekreel:pw@"))
+    assert not gone.ok and "unreachable" in gone.detail and "pw" not in gone.detail

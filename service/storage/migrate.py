@@ -26,20 +26,27 @@ _LOCK_KEY = 0x5EE4_2EE1
 """Postgres advisory lock: two processes starting at once migrate one after the other."""
 
 
-def _config(connection: Connection) -> Config:
+def _config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["connection"] = connection
+    config.attributes["connection"] = connection  # env.py migrates on it
     return config
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
 
 
 def head() -> str:
     """The newest revision this version of seekreel knows."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    revision = ScriptDirectory.from_config(config).get_current_head()
+    revision = _scripts().get_current_head()
     assert revision is not None
     return revision
+
+
+def known(revision: str) -> bool:
+    """Whether this version of seekreel has the migration (a newer one may have migrated further)."""
+    return any(script.revision == revision for script in _scripts().walk_revisions())
 
 
 def current(engine: Engine) -> str | None:
