@@ -43,15 +43,23 @@ class PostgresServer:
         subprocess.run([*self._as, *cmd], check=True, capture_output=True, cwd=self.folder)
 
     def start(self) -> None:
+        """Create the cluster on the first start; a later start brings the same one back."""
         data = self.folder / "data"
-        self._run(_bin("initdb"), "-D", str(data), "-U", self.USER, "--auth=trust", "-E", "UTF8", "--no-sync")
+        if not data.exists():
+            self._run(
+                _bin("initdb"), "-D", str(data), "-U", self.USER, "--auth=trust", "-E", "UTF8", "--no-sync"
+            )
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off"
         log = str(self.folder / "server.log")
         self._run(_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", log, "-w", "start")
 
+    def halt(self) -> None:
+        """Stop the server as a crash would (its data stays for `start`)."""
+        self._run(_bin("pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
+
     def stop(self) -> None:
         try:
-            self._run(_bin("pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
+            self.halt()
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -62,19 +62,24 @@ class Site(list[Api]):
     workers: list[Worker]
 
 
+def site_env(redis: RedisServer, database_url: str, folder: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEEKREEL_")}
+    return {
+        **env,
+        "SEEKREEL_BROKER_URL": redis.url,
+        "SEEKREEL_DATABASE_URL": database_url,
+        "SEEKREEL_VIDEOS_DIR": str(folder / "videos"),  # the one folder API and workers share
+        "SEEKREEL_PROVIDER": "offline",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresServer) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("site")
     redis = RedisServer(folder)
     redis.start()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SEEKREEL_")}
-    env.update(
-        SEEKREEL_BROKER_URL=redis.url,
-        SEEKREEL_DATABASE_URL=postgres.database_for(str(folder)),
-        SEEKREEL_VIDEOS_DIR=str(folder / "videos"),  # the one folder API and workers share
-        SEEKREEL_PROVIDER="offline",
-        PYTHONPATH=str(ROOT),
-    )
+    env = site_env(redis, postgres.database_for(str(folder)), folder)
     site = Site()
     site.workers = [Worker(f"w{i}", folder, env) for i in (1, 2)]
     try:
@@ -138,3 +143,43 @@ def test_a_second_api_process_streams_a_job_the_first_one_queued(site: Site) -> 
     assert done == sorted(done) and done[-1] == stream[-1][1]["frames_total"] == 30
     video = httpx.get(f"{second.url}/jobs/{job['id']}/video", timeout=30)
     assert video.status_code == 200 and video.content[4:8] == b"ftyp"
+
+
+def test_a_job_whose_database_went_away_runs_again_when_it_is_back(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """PostgreSQL crashes while a worker renders: the worker cannot record the job, sends its
+    task again, and once the database is back the job runs again and succeeds."""
+    database = PostgresServer()
+    database.start()
+    folder = tmp_path_factory.mktemp("outage")
+    redis = RedisServer(folder)
+    redis.start()
+    env = site_env(redis, database.database_for(str(folder)), folder)
+    worker = Worker("w3", folder, env)
+    api: Api | None = None
+    try:
+        worker.start()
+        worker.wait_ready()
+        api = Api(folder / "api", env)
+        draft = httpx.post(f"{api.url}/drafts", json={"html": tiny(3)}).json()
+        job = httpx.post(f"{api.url}/drafts/{draft['id']}/render", json={"fps": 10}).json()
+        status = f"{api.url}/jobs/{job['id']}"
+        wait_for(lambda: httpx.get(status).json()["status"] == "running", "the job to start", 60)
+        database.halt()
+        wait_for(lambda: "Retry in" in worker.log(), "the worker to send the job again", 60)
+        database.start()
+        finished = wait_for(lambda: _finished(status), "the job to finish", 120, every=0.5)
+        assert finished["status"] == "succeeded", finished
+        assert httpx.get(f"{status}/video").content[4:8] == b"ftyp"
+    finally:
+        if api is not None:
+            api.stop()
+        worker.stop()
+        redis.stop()
+        database.stop()
+
+
+def _finished(url: str) -> dict[str, Any] | None:
+    job: dict[str, Any] = httpx.get(url).json()
+    return job if job["status"] in ("succeeded", "failed", "cancelled") else None

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from celery import Celery, Task, states
+from sqlalchemy.exc import DBAPIError
 
 from sandbox import BrowserPool, PageCrashed, RenderError, render_segment
 
@@ -124,7 +125,11 @@ def register(app: Celery) -> None:
         it is an argument too so that monitoring (Flower, `celery inspect`) shows it."""
         return _render_segment(self, key, index)
 
-    @app.task(name=JOB_TASK)
+    # A database that went away mid-job: the task is sent again (backing off, 2 s to 2 min) and
+    # the job, found still running, runs again once, as after a worker's death.
+    @app.task(
+        name=JOB_TASK, autoretry_for=(DBAPIError,), retry_backoff=2, retry_backoff_max=120, max_retries=10
+    )
     def run_job_task(job_id: str) -> None:
         """A job an API process queued: run here against the shared database (status, progress
         and the outcome go to its row; the video to SEEKREEL_VIDEOS_DIR)."""
