@@ -30,14 +30,16 @@ class PostgresServer:
 
     USER = "seekreel"
 
-    def __init__(self) -> None:
-        self.port = free_port()
+    def __init__(self, *, within: list[str] | None = None, listen: str = "127.0.0.1") -> None:
+        self.port, self.listen = free_port(), listen
+        """`within`: a command prefix that runs it elsewhere (`ip netns exec NS`); `listen`: its addresses."""
         self.folder = Path(tempfile.mkdtemp(prefix="seekreel-pg-"))
         self._as: list[str] = []
         if os.geteuid() == 0:
             nobody = pwd.getpwnam("nobody")
             os.chown(self.folder, nobody.pw_uid, nobody.pw_gid)
             self._as = ["runuser", "-u", "nobody", "--"]
+        self._as = [*(within or []), *self._as]
 
     def _run(self, *cmd: str) -> None:
         subprocess.run([*self._as, *cmd], check=True, capture_output=True, cwd=self.folder)
@@ -49,7 +51,10 @@ class PostgresServer:
             self._run(
                 _bin("initdb"), "-D", str(data), "-U", self.USER, "--auth=trust", "-E", "UTF8", "--no-sync"
             )
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off"
+            if self.listen != "127.0.0.1":  # clients on the links it listens on (netns_hosts.py)
+                with (data / "pg_hba.conf").open("a") as hba:
+                    hba.write("host all all samenet trust\n")
+        options = f"-c listen_addresses={self.listen} -p {self.port} -k {self.folder} -c fsync=off"
         log = str(self.folder / "server.log")
         self._run(_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", log, "-w", "start")
 
