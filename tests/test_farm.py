@@ -302,7 +302,7 @@ def test_a_segment_past_the_soft_time_limit_fails_the_render_and_loses_its_brows
     farm: Farm, page_dir: Path, tmp_path: Path
 ) -> None:
     page = page_dir / "page.html"
-    page.write_text(SLOW.replace("timeout: 150", "timeout: 1000"))  # 10 s a segment; the limit is 8
+    page.write_text(SLOW.replace("1.5e8", "1.5e9"))  # seconds a frame: a segment passes the 8 s limit
     workers = farm.ensure_workers(2)
     code, err = finish(start_render(page, tmp_path / "out/farm.mp4", farm.env))
     assert code == 1
