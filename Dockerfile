@@ -3,6 +3,9 @@
 #   docker build -t seekreel .
 #   docker run -p 8000:8000 -e SEEKREEL_API_KEYS=change-me -v seekreel-data:/data seekreel
 #
+# docker-compose.yml runs the same image as a render farm (API, workers, Redis, PostgreSQL);
+# /videos is where its API and workers share finished videos.
+#
 # It listens on 0.0.0.0, so it refuses to start without API keys (SEEKREEL_API_KEYS or
 # SEEKREEL_OAUTH_CLIENTS) unless SEEKREEL_ALLOW_OPEN=1 says to run open on purpose.
 # The container runs as a non-root user, which cannot create a network namespace: the
@@ -34,8 +37,8 @@ COPY templates ./templates
 RUN pip install --no-deps .
 
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin seekreel \
-    && mkdir -p /data \
-    && chown seekreel:seekreel /data
+    && mkdir -p /data /videos \
+    && chown seekreel:seekreel /data /videos
 USER seekreel
 ENV SEEKREEL_DATA_DIR=/data
 VOLUME ["/data"]

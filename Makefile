@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_PROMPT := A 6-second title card for a podcast called 'Frame by Frame', episode 42, with the host name Kira Tanaka. Dark background, orange accent for the episode number.
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint typecheck bench clean
+.PHONY: setup demo test test-postgres lint typecheck bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -20,6 +20,11 @@ demo: setup
 test: setup
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# The service tests again, on one throwaway PostgreSQL server instead of SQLite files.
+test-postgres: setup
+	$(BIN)/python -m pytest -q --database postgresql tests/test_api_*.py tests/test_jobs.py \
+		tests/test_projects.py tests/test_storyboard_api.py tests/test_migrations.py $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check sandbox service tests scripts

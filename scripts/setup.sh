@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what seekreel needs on a fresh Debian machine, and nothing that is already there:
 # the headless Chromium shell (and full Chromium for the fallback path and the editor test),
-# the bundled font families, redis-server (the render farm's tests start their own), and a
-# project virtualenv in .venv with the pinned packages.
+# the bundled font families, redis-server and postgresql (the render farm's tests start their
+# own), and a project virtualenv in .venv with the pinned packages.
 # Idempotent: a second run with nothing missing does no network work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(chromium-headless-shell chromium fonts-inter fonts-noto-core fonts-noto-mono
-              fonts-noto-color-emoji fonts-jetbrains-mono util-linux redis-server)
+              fonts-noto-color-emoji fonts-jetbrains-mono util-linux redis-server
+              postgresql)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

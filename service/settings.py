@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     # Service
     data_dir: Path = Path.home() / ".local/share/seekreel"
     """Where the service keeps its SQLite database and rendered videos (and a farm worker its pages)."""
+    videos_dir: Path | None = None
+    """Finished jobs' videos; None → <data_dir>/videos. On a farm, one folder the API and workers all mount."""
 
     # Slack bot (service/slack): enabled when the signing secret is set
     slack_signing_secret: str | None = Field(
@@ -114,7 +116,7 @@ class Settings(BaseSettings):
     port: int = 8000
     """Port `seekreel serve` listens on when --port is not given."""
     database_url: str | None = None
-    """SQLAlchemy URL (e.g. postgresql+psycopg://…); None → SQLite at <data_dir>/seekreel.db."""
+    """SQLAlchemy URL (e.g. postgresql+psycopg://… shared by API processes); None → SQLite at <data_dir>/seekreel.db."""
     api_keys: str | None = None
     """Comma-separated API keys accepted as `Authorization: Bearer KEY`; none → the API is open."""
     oauth_clients: str | None = None

@@ -15,6 +15,43 @@ from tests.fakes.slack_api import FakeSlack
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/media.py, tests/fakes
 
+import service_helpers  # noqa: E402
+from postgres_server import PostgresServer  # noqa: E402
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the service tests' database: SQLite files (default) or one real PostgreSQL server",
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole session (tests/postgres_server.py)."""
+    server = PostgresServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def database_backend(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Under `--database postgresql`, every `make_settings` gets a PostgreSQL database of its own."""
+    if request.config.getoption("database") != "postgresql":
+        yield
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    service_helpers.database_for = lambda folder: server.database_for(str(folder))
+    try:
+        yield
+    finally:
+        service_helpers.database_for = service_helpers.sqlite_in_data_dir
+
 
 @pytest.fixture
 def run() -> Iterator[object]:

@@ -41,20 +41,42 @@ def wait_for(check: Callable[[], T], what: str, timeout: float = 60.0, every: fl
 class RedisServer:
     """`redis-server` without persistence: a restart loses every queued task and stored result."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(
+        self, folder: Path, *, within: list[str] | None = None, bind: str = "127.0.0.1", password: str = ""
+    ) -> None:
         self.folder, self.port = folder, free_port()
+        self.within, self.bind, self.password = within or [], bind, password
+        """`within`: a command prefix that runs it elsewhere (`ip netns exec NS`); `bind`: its
+        addresses (Redis takes clients beyond loopback only with a password)."""
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return self.url_at("127.0.0.1")
+
+    def url_at(self, address: str) -> str:
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}{address}:{self.port}/0"
 
     def start(self) -> None:
         exe = shutil.which("redis-server")
         assert exe, "redis-server is not installed (scripts/setup.sh installs it)"
-        cmd = [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        cmd = [
+            exe,
+            "--port",
+            str(self.port),
+            "--bind",
+            *self.bind.split(),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
+        cmd += ["--requirepass", self.password] if self.password else []
         self.proc = subprocess.Popen(
-            [*cmd, "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [*self.within, *cmd, "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for(self._answers, f"redis-server on port {self.port}", timeout=20)
 
@@ -68,6 +90,18 @@ class RedisServer:
                 self.proc.wait()
 
     def _answers(self) -> bool:
+        if self.within:  # another network namespace: ask from inside it
+            ping = [
+                *self.within,
+                "redis-cli",
+                "-p",
+                str(self.port),
+                "--no-auth-warning",
+                "-a",
+                self.password,
+                "ping",
+            ]
+            return subprocess.run(ping, capture_output=True, text=True).stdout.strip() == "PONG"
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
                 s.sendall(b"PING\r\n")
@@ -79,8 +113,10 @@ class RedisServer:
 class Worker:
     """A `seekreel worker` subprocess (its own session, its own data folder), logging to a file."""
 
-    def __init__(self, name: str, folder: Path, env: dict[str, str]) -> None:
-        self.name, self.folder, self.env = name, folder, env
+    def __init__(
+        self, name: str, folder: Path, env: dict[str, str], *, within: list[str] | None = None
+    ) -> None:
+        self.name, self.folder, self.env, self.within = name, folder, env, within or []
         self.log_path = folder / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -90,7 +126,7 @@ class Worker:
         cmd = [SEEKREEL, "worker", "--concurrency", "1", "--name", f"{self.name}@farmtest"]
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                cmd,
+                [*self.within, *cmd],
                 env={**self.env, "SEEKREEL_DATA_DIR": str(data)},
                 stdout=log,
                 stderr=subprocess.STDOUT,

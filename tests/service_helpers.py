@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,15 @@ THROWS_LATE = """<!doctype html>
 """
 
 
+def sqlite_in_data_dir(_folder: Path) -> str | None:
+    return None
+
+
+database_for: Callable[[Path], str | None] = sqlite_in_data_dir
+"""The database of a test's settings: None → SQLite in its data folder; `pytest --database
+postgresql` (conftest.py) points it at a fresh PostgreSQL database per test folder."""
+
+
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     """Settings isolated in tmp_path, with the offline provider and no environment leaking in."""
     base: dict[str, Any] = {
@@ -62,7 +72,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "queue_size": 16,
         "api_keys": None,
         "oauth_clients": None,
-        "database_url": None,
+        "database_url": database_for(tmp_path),
     }
     base.update(overrides)
     return Settings(**base)

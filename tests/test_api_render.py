@@ -91,7 +91,8 @@ def test_ai_render_that_never_validates_is_a_422_with_every_attempt_and_the_last
     assert "setInterval" in error["html"]
     assert error["provider"] == "openai"
     # nothing was queued for a document that failed validation
-    assert open_store(tmp_path / "data").count_jobs(list(JobStatus)) == 0
+    stored = make_settings(tmp_path)
+    assert open_store(stored.data_dir, stored.database_url).count_jobs(list(JobStatus)) == 0
 
 
 def test_an_unconfigured_provider_is_a_clear_400(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def test_twenty_concurrent_renders_are_each_a_video_or_a_429_and_none_is_lost(tm
     (tmp_path / "one.mp4").write_bytes(ok[0].content)
     assert video_info(tmp_path / "one.mp4")["frames"] == 10
 
-    store = open_store(settings.data_dir)
+    store = open_store(settings.data_dir, settings.database_url)
     assert store.count_jobs([JobStatus.SUCCEEDED]) == len(ok)  # every accepted render finished
     assert store.count_jobs([JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED]) == 0
     assert {r.headers["x-seekreel-job"] for r in ok} == {
@@ -75,7 +75,10 @@ def test_jobs_queued_when_the_service_stops_run_after_it_starts_again(tmp_path: 
         draft = c.post("/drafts", json={"html": tiny()}).json()
         ids = [c.post(f"/drafts/{draft['id']}/render", json={"fps": 10}).json()["id"] for _ in range(3)]
     # stopped: whatever had not finished is queued again, nothing is left "running"
-    left = {j.id: j.status for j in open_store(settings.data_dir).jobs_with_status(list(JobStatus))}
+    left = {
+        j.id: j.status
+        for j in open_store(settings.data_dir, settings.database_url).jobs_with_status(list(JobStatus))
+    }
     assert set(left) == set(ids) and JobStatus.RUNNING not in left.values()
     assert JobStatus.QUEUED in left.values()
 

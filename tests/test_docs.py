@@ -70,7 +70,10 @@ def anchors(path: Path) -> set[str]:
 def repository_text_files() -> Iterator[Path]:
     """The repository's own sources and documents (not the virtualenv, not this file)."""
     me = Path(__file__).resolve()
-    yield from (ROOT / name for name in ("README.md", "Makefile", "Dockerfile", "pyproject.toml"))
+    yield from (
+        ROOT / name
+        for name in ("README.md", "Makefile", "Dockerfile", "docker-compose.yml", "pyproject.toml")
+    )
     for folder in ("sandbox", "service", "scripts", "tests", "docs", "templates", "prompts"):
         for path in sorted((ROOT / folder).rglob("*")):
             if path.suffix in {".py", ".md", ".js", ".html", ".css", ".j2", ".sh"} and path != me:

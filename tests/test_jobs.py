@@ -18,7 +18,7 @@ from service.storage.models import utcnow
 
 def manager(tmp_path: Path, **overrides: object) -> JobManager:
     settings = make_settings(tmp_path, **overrides)
-    return JobManager(settings, open_store(settings.data_dir))
+    return JobManager(settings, open_store(settings.data_dir, settings.database_url))
 
 
 def test_a_job_renders_and_reports_snapshot_progress_and_status_events(tmp_path: Path) -> None:
@@ -61,7 +61,7 @@ def test_a_queued_job_left_by_a_stopped_manager_runs_in_the_next_one(tmp_path: P
 def test_a_job_that_was_running_is_requeued_once_then_failed_with_a_reason(tmp_path: Path) -> None:
     """A process that died mid-render leaves `running` rows: run them again once, never leave them stuck."""
     settings = make_settings(tmp_path)
-    store = open_store(settings.data_dir)
+    store = open_store(settings.data_dir, settings.database_url)
     options = {"fps": 10, "variables": {}}
     once = store.create_job(html=tiny(), options=options, frames_total=10)
     store.update_job(once.id, status=JobStatus.RUNNING, runs=1, started_at=utcnow())
@@ -159,7 +159,7 @@ def test_a_shared_pool_survives_a_killed_browser(tmp_path: Path) -> None:
 
     async def main() -> None:
         settings = make_settings(tmp_path, render_concurrency=1)
-        store = open_store(settings.data_dir)
+        store = open_store(settings.data_dir, settings.database_url)
         async with BrowserPool(size=1) as pool, JobManager(settings, store, pool=pool) as jobs:
             first = await jobs.submit_render(tiny(), jobs.render_options(fps=10))
             assert (await jobs.wait(first.id, timeout=120)).status is JobStatus.SUCCEEDED

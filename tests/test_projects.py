@@ -231,7 +231,7 @@ def test_sections_are_prepared_a_bounded_number_at_a_time(tmp_path: Path) -> Non
 def test_projects_left_in_progress_resume_once_then_fail_with_a_reason(tmp_path: Path) -> None:
     """What a killed process leaves: InProgress rows with pending sections (runs counts the tries)."""
     settings = make_settings(tmp_path)
-    store = open_store(settings.data_dir)
+    store = open_store(settings.data_dir, settings.database_url)
     scenes = [{"text": "One."}, {"text": "Two."}]
     common: dict[str, Any] = {"source": "text", "topic": None, "title": "t", "settings": {}, "render": {}}
     once = store.projects.create_project(user_id="u1", scenes=scenes, **common)
@@ -240,7 +240,7 @@ def test_projects_left_in_progress_resume_once_then_fail_with_a_reason(tmp_path:
     store.projects.update_project(twice.id, runs=2)
     store.close()
     with TestClient(create_app(settings)):
-        check = open_store(settings.data_dir).projects
+        check = open_store(settings.data_dir, settings.database_url).projects
         deadline = time.monotonic() + 60
         while check.get_project(once.id).status.value == "InProgress" and time.monotonic() < deadline:
             time.sleep(0.05)

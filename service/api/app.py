@@ -9,7 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 
-from ..jobs import JobManager
+from ..jobs import JobManager, RemoteJobs
 from ..projects import STORYBOARD, ProjectService, StoryboardKind, StoryEngine
 from ..projects.pipeline_engine import PipelineEngine
 from ..settings import Settings, get_settings
@@ -53,6 +53,15 @@ TAGS = [
 ]
 
 
+def farm_jobs(settings: Settings) -> RemoteJobs | None:
+    """With a broker set, the farm's workers run the jobs and this process holds no render state."""
+    if settings.broker_url is None:
+        return None
+    from ..farm import FarmJobs  # Celery loads only when a broker is set
+
+    return FarmJobs(settings)
+
+
 def create_app(settings: Settings | None = None, *, engine: StoryEngine | None = None) -> FastAPI:
     """The whole service for one settings object. The job manager and the projects start and stop
     with the app's lifespan. `engine` is the storyboard engine (default: the real pipeline)."""
@@ -60,7 +69,7 @@ def create_app(settings: Settings | None = None, *, engine: StoryEngine | None =
     auth = AuthConfig.from_settings(settings)  # a malformed client list fails here, at startup
     store = open_store(settings.data_dir, settings.database_url)
     engine = engine or PipelineEngine(settings)
-    jobs = JobManager(settings, store)
+    jobs = JobManager(settings, store, remote=farm_jobs(settings))
     jobs.register_kind(STORYBOARD, StoryboardKind(engine))
     projects = ProjectService(settings, store, jobs, engine)
     webhooks = compat.Webhooks(settings, auth, jobs, engine)

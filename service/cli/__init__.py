@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import (
+    db_cmd,  # noqa: F401  (registers db upgrade)
     generate_cmds,  # noqa: F401  (registers draft, generate)
     lint_cmd,  # noqa: F401  (registers lint)
     render_cmds,  # noqa: F401  (registers render, frame, doctor)

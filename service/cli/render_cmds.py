@@ -25,6 +25,8 @@ from sandbox import (
 
 from ..files import write_atomically
 from ..settings import Settings, get_settings
+from ..storage.db import database_url
+from ..storage.doctor import database_check
 from .app import WarningLines, app, fail, run_work
 from .inputs import read_composition, read_variables
 from .progress import FrameCallback, frame_progress
@@ -145,7 +147,9 @@ def frame(
 def doctor() -> None:
     """Check the browser, ffmpeg, fonts, isolation layers, model providers and the render farm."""
     checks = asyncio.run(run_checks())
-    if (settings := get_settings()).broker_url is not None:
+    settings = get_settings()
+    checks.append(database_check(database_url(settings.data_dir, settings.database_url)))
+    if settings.broker_url is not None:
         from ..farm import farm_checks  # Celery loads only when a broker is set
 
         checks += farm_checks(settings)

@@ -17,6 +17,7 @@ from ..settings import Settings
 
 RENDER_QUEUE = "render"
 SEGMENT_TASK = "seekreel.render_segment"
+JOB_TASK = "seekreel.run_job"
 SEGMENT_RETRIES = 2
 """Retries of a segment whose browser or worker process died (a page that kills them every time
 fails after these)."""

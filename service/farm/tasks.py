@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from celery import Celery, Task, states
+from sqlalchemy.exc import DBAPIError
 
 from sandbox import BrowserPool, PageCrashed, RenderError, render_segment
 
 from ..settings import Settings
-from .app import SEGMENT_RETRIES, SEGMENT_TASK
+from ..storage import Store, open_store
+from .app import JOB_TASK, SEGMENT_RETRIES, SEGMENT_TASK
 from .bundle import is_unpacked, unpack
 from .segments import SegmentDone, SegmentFailed, bundle_name, stored_name
 from .shelf import Shelf, redis_client, shelf_for
@@ -43,6 +45,7 @@ class WorkerProcess:
         self.shelf: Shelf = shelf_for(settings, redis_client(settings))
         self.bundles = settings.data_dir / "farm" / "bundles"
         self.work = settings.data_dir / "farm" / "work"
+        self._store: Store | None = None
         self._running: asyncio.Task[Any] | None = None
         self._started = 0.0
         self._soft_limit_hit = False
@@ -68,6 +71,13 @@ class WorkerProcess:
         finally:
             self._running = None
 
+    @property
+    def store(self) -> Store:
+        """The shared database, opened by the first job this process runs."""
+        if self._store is None:
+            self._store = open_store(self.settings.data_dir, self.settings.database_url)
+        return self._store
+
     def _on_soft_limit(self) -> None:
         # A signal meant for the previous task can arrive once the next has started: only a
         # task that has really run for the limit is stopped.
@@ -77,6 +87,8 @@ class WorkerProcess:
             self._running.cancel()
 
     def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
         self.pool.kill()
         self.loop.close()
 
@@ -112,6 +124,29 @@ def register(app: Celery) -> None:
         """Segment `index` of the page bundled as `key`. `render_id` is in the task id already;
         it is an argument too so that monitoring (Flower, `celery inspect`) shows it."""
         return _render_segment(self, key, index)
+
+    # A database that went away mid-job: the task is sent again (backing off, 2 s to 2 min) and
+    # the job, found still running, runs again once, as after a worker's death.
+    @app.task(
+        name=JOB_TASK, autoretry_for=(DBAPIError,), retry_backoff=2, retry_backoff_max=120, max_retries=10
+    )
+    def run_job_task(job_id: str) -> None:
+        """A job an API process queued: run here against the shared database (status, progress
+        and the outcome go to its row; the video to SEEKREEL_VIDEOS_DIR)."""
+        proc = _process
+        assert proc is not None, "the job task runs only in a `seekreel worker` process"
+        proc.run(_run_job(proc, job_id), f"job {job_id}")
+
+
+async def _run_job(proc: WorkerProcess, job_id: str) -> None:
+    from ..jobs import JobManager  # the job machinery loads with the first job, not the worker
+    from ..projects import STORYBOARD, StoryboardKind
+    from ..projects.pipeline_engine import PipelineEngine
+
+    jobs = JobManager(proc.settings, proc.store, pool=proc.pool, share_progress=True)
+    jobs.register_kind(STORYBOARD, StoryboardKind(PipelineEngine(proc.settings)))
+    jobs.videos_dir.mkdir(parents=True, exist_ok=True)
+    await jobs.run_sent(job_id)
 
 
 def _render_segment(task: Task[Any, Any], key: str, index: int) -> SegmentDone:

@@ -14,6 +14,7 @@ from .error_codes import CALLER_ERROR_CODES
 from .events import JobEvent
 from .kinds import JobKind, JobKindError, KindResult, StageProgress, overall_progress
 from .manager import JobManager, JobNotFound, QueueFull
+from .remote import RemoteJobs
 from .stored_options import options_from_dict
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "JobStatus",
     "KindResult",
     "QueueFull",
+    "RemoteJobs",
     "StageProgress",
     "options_from_dict",
     "overall_progress",

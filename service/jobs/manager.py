@@ -6,6 +6,9 @@ Everything else is safe to call from the event loop the manager was started on.
 
 A job is of a kind (kinds.py): `html` renders the job's composition; the application
 registers others (`register_kind`) before `start`, e.g. narrated storyboards.
+
+On a render farm (`remote`, remote.py) this process runs no job: `submit_*` hands each job
+to a worker, which runs it with a manager of its own (`run_sent`) against the shared database.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from ..storage.models import utcnow
 from .error_codes import error_code
 from .events import Broker, JobEvent
 from .kinds import HTML, RENDERING, HtmlKind, JobKind, JobKindError
+from .remote import POLL_SECONDS, RemoteJobs
 from .stored_options import options_to_dict
 
 log = logging.getLogger("seekreel.jobs")
@@ -76,10 +80,15 @@ class JobManager:
         *,
         pool: BrowserPool | None = None,
         videos_dir: Path | None = None,
+        remote: RemoteJobs | None = None,
+        share_progress: bool = False,
     ) -> None:
         self.settings = settings
         self.store = store
-        self.videos_dir = videos_dir or settings.data_dir / "videos"
+        self.videos_dir = videos_dir or settings.videos_dir or settings.data_dir / "videos"
+        self._remote = remote
+        self._share_progress = share_progress
+        """Write frame progress to the database too: a farm worker's, read by the API processes."""
         self._pool = pool
         self._owns_pool = pool is None
         self._broker = Broker()
@@ -127,6 +136,9 @@ class JobManager:
         self._submit_lock = asyncio.Lock()
         self._active.clear()
         self.videos_dir.mkdir(parents=True, exist_ok=True)
+        if self._remote is not None:  # the workers run, recover and redeliver jobs
+            self._housekeeping = asyncio.create_task(self._prune_loop(), name="seekreel-prune")
+            return
         await self._recover()
         self._runners = [
             asyncio.create_task(self._runner(), name=f"seekreel-runner-{i}")
@@ -226,9 +238,21 @@ class JobManager:
         async with self._submit_lock:
             self.check_room()
             job = await asyncio.to_thread(self.store.create_job, **fields)
+            if self._remote is not None:
+                await asyncio.to_thread(self._remote.send, job.id)
+                return job
             self._active.add(job.id)
         self._queue.put_nowait(job.id)
         return job
+
+    async def run_sent(self, job_id: str) -> None:
+        """Run a job a farm's API process sent (in a worker). A job found running was left by a
+        worker that died: it runs again once, like after a restart, and then fails with a reason."""
+        self._loop = asyncio.get_running_loop()
+        job = await asyncio.to_thread(self.store.get_job, job_id)
+        if job is not None and job.status is JobStatus.RUNNING and not await self._recover_one(job):
+            return
+        await self._run(job_id)
 
     async def get(self, job_id: str) -> Job | None:
         """The job's current state (progress of a running job included), or None."""
@@ -241,6 +265,10 @@ class JobManager:
         Raises JobNotFound for an unknown id. Close the iterator when done early
         (`async with contextlib.aclosing(jobs.subscribe(id)) as events: …`).
         """
+        if self._remote is not None:
+            async for event in self._follow_row(job_id):
+                yield event
+            return
         queue = self._broker.open(job_id)
         try:
             job = await self.get(job_id)
@@ -253,6 +281,23 @@ class JobManager:
                 yield event
         finally:
             self._broker.close(job_id, queue)
+
+    async def _follow_row(self, job_id: str) -> AsyncGenerator[JobEvent]:
+        """A farm job's events, read from its row: whichever worker runs it, on whatever host."""
+        job = await self.get(job_id)
+        if job is None:
+            raise JobNotFound(job_id)
+        yield JobEvent("snapshot", job)
+        while not job.finished:
+            await asyncio.sleep(POLL_SECONDS)
+            now = await self.get(job_id)
+            if now is None:
+                raise JobNotFound(job_id)
+            if now.status is not job.status:
+                yield JobEvent("status", now)
+            elif (now.frames_done, now.frames_total) != (job.frames_done, job.frames_total):
+                yield JobEvent("progress", now)
+            job = now
 
     async def wait(self, job_id: str, timeout: float | None = None) -> Job:
         """Wait until the job is finished and return it. Raises JobNotFound or TimeoutError."""
@@ -284,6 +329,16 @@ class JobManager:
         job = await self.get(job_id)
         if job is None:
             raise JobNotFound(job_id)
+        if job.status is JobStatus.RUNNING and self._remote is not None:
+            await asyncio.to_thread(self._remote.stop, job_id)
+            stopped = await asyncio.to_thread(
+                self.store.update_job,
+                job_id,
+                only_if=[JobStatus.RUNNING],
+                finished_at=utcnow(),
+                **_CANCELLED_FIELDS,
+            )
+            return stopped or await self.get(job_id) or job
         if job.status is JobStatus.RUNNING and job_id in self._cancels:
             self._cancels[job_id].set()
             task = self._render_tasks.get(job_id)
@@ -296,13 +351,15 @@ class JobManager:
 
     def check_room(self) -> None:
         """Raise QueueFull if a submit would be refused now (call it before slow work like generation)."""
-        if len(self._active) >= self.settings.queue_size:
+        if self.queue_depth() >= self.settings.queue_size:
             raise QueueFull(
                 f"the render queue is full ({self.settings.queue_size} jobs); try again in a little while"
             )
 
     def queue_depth(self) -> int:
-        """Jobs queued or running in this process."""
+        """Jobs queued or running in this process; on a farm, anywhere (the database counts them)."""
+        if self._remote is not None:
+            return self.store.count_jobs(ACTIVE)
         return len(self._active)
 
     # ---- running ------------------------------------------------------------------------
@@ -461,6 +518,13 @@ class JobManager:
 
     def _publish(self, kind: str, job: Job) -> None:
         job = self._with_live_progress(job)
+        if kind == "progress" and self._share_progress:
+            self.store.update_job(
+                job.id,
+                only_if=[JobStatus.RUNNING],
+                frames_done=job.frames_done,
+                frames_total=job.frames_total,
+            )
         self._broker.publish(JobEvent(kind, job))  # type: ignore[arg-type]
         if kind == "status" and job.finished:
             for listener in self._finish_listeners:
@@ -486,32 +550,36 @@ class JobManager:
     async def _recover(self) -> None:
         """Queued jobs run again; a job that was running is re-queued once, then failed with a reason."""
         for job in await asyncio.to_thread(self.store.jobs_with_status, ACTIVE):
-            if job.status is JobStatus.RUNNING:
-                if job.runs >= 2:
-                    failed = await asyncio.to_thread(
-                        self.store.update_job,
-                        job.id,
-                        only_if=[JobStatus.RUNNING],
-                        status=JobStatus.FAILED,
-                        error="the service stopped twice while rendering this job; not retrying it again",
-                        error_code="interrupted",
-                        finished_at=utcnow(),
-                    )
-                    log.warning("job %s: interrupted twice, marked failed", job.id)
-                    if failed is not None:
-                        self._publish("status", failed)
-                    continue
-                await asyncio.to_thread(
-                    self.store.update_job,
-                    job.id,
-                    only_if=[JobStatus.RUNNING],
-                    status=JobStatus.QUEUED,
-                    frames_done=0,
-                    started_at=None,
-                )
-                log.info("job %s: was running when the service stopped; re-queued", job.id)
-            self._active.add(job.id)
-            self._queue.put_nowait(job.id)
+            if job.status is JobStatus.QUEUED or await self._recover_one(job):
+                self._active.add(job.id)
+                self._queue.put_nowait(job.id)
+
+    async def _recover_one(self, job: Job) -> bool:
+        """A job left running by a process that stopped: queued again (True) once, then failed."""
+        if job.runs >= 2:
+            failed = await asyncio.to_thread(
+                self.store.update_job,
+                job.id,
+                only_if=[JobStatus.RUNNING],
+                status=JobStatus.FAILED,
+                error="the service stopped twice while rendering this job; not retrying it again",
+                error_code="interrupted",
+                finished_at=utcnow(),
+            )
+            log.warning("job %s: interrupted twice, marked failed", job.id)
+            if failed is not None:
+                self._publish("status", failed)
+            return False
+        await asyncio.to_thread(
+            self.store.update_job,
+            job.id,
+            only_if=[JobStatus.RUNNING],
+            status=JobStatus.QUEUED,
+            frames_done=0,
+            started_at=None,
+        )
+        log.info("job %s: was running when the service stopped; re-queued", job.id)
+        return True
 
     async def _prune_loop(self) -> None:
         while True:

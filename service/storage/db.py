@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 
 
 def database_url(data_dir: Path, url: str | None = None) -> str:
@@ -14,6 +14,11 @@ def database_url(data_dir: Path, url: str | None = None) -> str:
         return url
     data_dir.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{(data_dir / 'seekreel.db').resolve()}"
+
+
+def shown_database(url: str) -> str:
+    """The URL as logs and the CLI show it: never the password."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def make_engine(url: str) -> Engine:

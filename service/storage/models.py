@@ -1,4 +1,7 @@
-"""SQLAlchemy tables: drafts, their versions, render jobs. Portable across SQLite and Postgres."""
+"""SQLAlchemy tables: drafts, their versions, render jobs. Portable across SQLite and Postgres.
+
+A change to a table needs a migration in service/storage/migrations/versions (docs/scale.md).
+"""
 
 from __future__ import annotations
 

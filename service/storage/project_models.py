@@ -1,8 +1,4 @@
-"""SQLAlchemy tables of narrated projects and their sections.
-
-New tables only: `create_all` adds them to a database made by an earlier version, and the
-tables that were there (drafts, jobs) are untouched.
-"""
+"""SQLAlchemy tables of narrated projects and their sections (a change needs a migration)."""
 
 from __future__ import annotations
 

@@ -16,9 +16,10 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from . import migrate
 from .db import make_engine
 from .ids import new_id
-from .models import Base, DraftRow, DraftVersionRow, JobRow, utcnow
+from .models import DraftRow, DraftVersionRow, JobRow, utcnow
 from .project_repository import ProjectStore
 from .records import Draft, DraftVersion, Job, JobStatus
 
@@ -29,7 +30,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        Base.metadata.create_all(self.engine)  # creates missing tables; existing ones are left as they are
+        migrate.upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.projects = ProjectStore(self._sessions)
 

@@ -1,0 +1,185 @@
+"""API jobs on the farm: real `seekreel serve` processes hand their jobs to two real `seekreel
+worker` processes through a real Redis, with a real PostgreSQL as the shared state. The API
+processes render nothing, and any of them can stream any job."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from farm_hosts import ROOT, SEEKREEL, RedisServer, Worker, descendants, free_port, wait_for
+from fastapi.testclient import TestClient
+from postgres_server import PostgresServer
+from service_helpers import make_settings, tiny
+
+from service.api import create_app
+
+BODY: dict[str, Any] = {"html": tiny(3), "fps": 10, "variables": {"LABEL": "farm"}, "quality": "draft"}
+
+
+class Api:
+    """`seekreel serve` in its own process with a data folder of its own."""
+
+    def __init__(self, folder: Path, env: dict[str, str]) -> None:
+        self.port = free_port()
+        folder.mkdir()
+        self.log = folder / "api.log"
+        with self.log.open("wb") as log:
+            self.proc = subprocess.Popen(
+                [SEEKREEL, "serve", "--port", str(self.port)],
+                env={**env, "SEEKREEL_DATA_DIR": str(folder)},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.url = f"http://127.0.0.1:{self.port}"
+        wait_for(self._up, f"the API on port {self.port}", 90, every=0.2)
+
+    def _up(self) -> bool:
+        assert self.proc.poll() is None, self.log.read_text()
+        try:
+            return httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Site(list[Api]):
+    workers: list[Worker]
+
+
+def site_env(redis: RedisServer, database_url: str, folder: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEEKREEL_")}
+    return {
+        **env,
+        "SEEKREEL_BROKER_URL": redis.url,
+        "SEEKREEL_DATABASE_URL": database_url,
+        "SEEKREEL_VIDEOS_DIR": str(folder / "videos"),  # the one folder API and workers share
+        "SEEKREEL_PROVIDER": "offline",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresServer) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("site")
+    redis = RedisServer(folder)
+    redis.start()
+    env = site_env(redis, postgres.database_for(str(folder)), folder)
+    site = Site()
+    site.workers = [Worker(f"w{i}", folder, env) for i in (1, 2)]
+    try:
+        for worker in site.workers:
+            worker.start()
+        for worker in site.workers:
+            worker.wait_ready()
+        site += [Api(folder / "api1", env), Api(folder / "api2", env)]
+        yield site
+    finally:
+        for api in site:
+            api.stop()
+        for worker in site.workers:
+            worker.stop()
+        redis.stop()
+        shutil.rmtree(folder / "videos", ignore_errors=True)
+
+
+def events(url: str) -> list[tuple[str, dict[str, Any]]]:
+    """The whole server-sent event stream of a job, as (event, job) pairs."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    kind = ""
+    with httpx.stream("GET", url, timeout=120) as r:
+        assert r.status_code == 200
+        for line in r.iter_lines():
+            if line.startswith("event: "):
+                kind = line[7:]
+            elif line.startswith("data: "):
+                found.append((kind, json.loads(line[6:])))
+    return found
+
+
+def test_post_render_on_the_farm_writes_the_embedded_bytes(site: Site, tmp_path: Path) -> None:
+    with TestClient(create_app(make_settings(tmp_path))) as embedded:
+        reference = embedded.post("/render", json=BODY)
+    assert reference.status_code == 200
+    since = [len(w.log()) for w in site.workers]
+    r = httpx.post(f"{site[0].url}/render", json=BODY, timeout=180)
+    assert r.status_code == 200, r.text
+    assert r.content == reference.content
+    ran = [w.log(s).count("seekreel.run_job[") for w, s in zip(site.workers, since, strict=True)]
+    assert sum(ran) >= 1, "a worker ran the job"
+    under_api = " ".join(descendants(site[0].proc.pid).values())
+    assert "chrom" not in under_api, "the API process started no browser"
+
+
+def test_a_second_api_process_streams_a_job_the_first_one_queued(site: Site) -> None:
+    first, second = site
+    draft = httpx.post(f"{first.url}/drafts", json={"html": tiny(3)}).json()
+    job = httpx.post(f"{first.url}/drafts/{draft['id']}/render", json={"fps": 10}).json()
+    stream: list[tuple[str, dict[str, Any]]] = []
+    reader = threading.Thread(target=lambda: stream.extend(events(f"{second.url}/jobs/{job['id']}/events")))
+    reader.start()
+    reader.join(150)
+    assert not reader.is_alive(), "the stream ended when the job finished"
+    kinds = [kind for kind, _ in stream]
+    assert kinds[0] == "snapshot"
+    assert stream[-1][0] == "status" and stream[-1][1]["status"] == "succeeded"
+    assert "progress" in kinds or any(j["status"] == "running" for _, j in stream)
+    done = [j["frames_done"] for _, j in stream]
+    assert done == sorted(done) and done[-1] == stream[-1][1]["frames_total"] == 30
+    video = httpx.get(f"{second.url}/jobs/{job['id']}/video", timeout=30)
+    assert video.status_code == 200 and video.content[4:8] == b"ftyp"
+
+
+def test_a_job_whose_database_went_away_runs_again_when_it_is_back(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """PostgreSQL crashes while a worker renders: the worker cannot record the job, sends its
+    task again, and once the database is back the job runs again and succeeds."""
+    database = PostgresServer()
+    database.start()
+    folder = tmp_path_factory.mktemp("outage")
+    redis = RedisServer(folder)
+    redis.start()
+    env = site_env(redis, database.database_for(str(folder)), folder)
+    worker = Worker("w3", folder, env)
+    api: Api | None = None
+    try:
+        worker.start()
+        worker.wait_ready()
+        api = Api(folder / "api", env)
+        draft = httpx.post(f"{api.url}/drafts", json={"html": tiny(3)}).json()
+        job = httpx.post(f"{api.url}/drafts/{draft['id']}/render", json={"fps": 10}).json()
+        status = f"{api.url}/jobs/{job['id']}"
+        wait_for(lambda: httpx.get(status).json()["status"] == "running", "the job to start", 60)
+        database.halt()
+        wait_for(lambda: "Retry in" in worker.log(), "the worker to send the job again", 60)
+        database.start()
+        finished = wait_for(lambda: _finished(status), "the job to finish", 120, every=0.5)
+        assert finished["status"] == "succeeded", finished
+        assert httpx.get(f"{status}/video").content[4:8] == b"ftyp"
+    finally:
+        if api is not None:
+            api.stop()
+        worker.stop()
+        redis.stop()
+        database.stop()
+
+
+def _finished(url: str) -> dict[str, Any] | None:
+    job: dict[str, Any] = httpx.get(url).json()
+    return job if job["status"] in ("succeeded", "failed", "cancelled") else None
