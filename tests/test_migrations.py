@@ -10,15 +10,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from postgres_server import PostgresServer
 from sqlalchemy import Engine, inspect, text
 
-from service.storage import open_store
+from service.storage import migrate, open_store
 from service.storage.db import make_engine
 from service.storage.doctor import database_check
-from service.storage.migrate import current, head
+from service.storage.migrate import BASELINE, current, head
 from service.storage.models import Base, DraftRow, DraftVersionRow, JobRow
 
 SEEKREEL = str(Path(sys.executable).with_name("seekreel"))
@@ -46,10 +47,15 @@ def test_migrations_build_exactly_the_models(url: str) -> None:
 
 
 def _pre_migration_database(url: str, tables: list[str]) -> Engine:
-    """What the version before migrations left behind: `create_all` of some tables, with a row."""
+    """What the version before migrations left behind: `create_all` of some tables (the baseline
+    revision's schema, which later migrations change), with a row."""
     engine = make_engine(url)
-    Base.metadata.create_all(engine, tables=[Base.metadata.tables[t] for t in tables])
     with engine.begin() as connection:
+        command.upgrade(migrate._config(connection), BASELINE)
+        connection.execute(text("DROP TABLE alembic_version"))
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in tables:
+                table.drop(connection)
         connection.execute(
             DraftRow.__table__.insert().values(
                 id="dr_old", title="kept", current_version=1, version_count=1, meta={}

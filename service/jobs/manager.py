@@ -9,6 +9,8 @@ registers others (`register_kind`) before `start`, e.g. narrated storyboards.
 
 On a render farm (`remote`, remote.py) this process runs no job: `submit_*` hands each job
 to a worker, which runs it with a manager of its own (`run_sent`) against the shared database.
+The finish listeners still run here, in the API processes: each finished job is claimed in
+its row by exactly one of them (`_watch_finished`), which tells its listeners.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ CANCEL_GRACE_SECONDS = 5.0
 """After a cancel, how long a render may take to notice before its task is cancelled outright."""
 PROGRESS_INTERVAL = 0.25
 PRUNE_INTERVAL = 3600.0
+NOTICE_LEASE = timedelta(minutes=2)
+"""A claim to tell a job's finish listeners that is older than this was left by a process that
+died: another takes it over (the listeners then hear of the job twice, at worst)."""
+NOTICE_POLL_SECONDS = 1.0
+"""How often a farm's API process looks for finished jobs whose listeners nobody told."""
 
 FinishListener = Callable[[Job], Awaitable[None]]
 
@@ -88,7 +95,7 @@ class JobManager:
         self.videos_dir = videos_dir or settings.videos_dir or settings.data_dir / "videos"
         self._remote = remote
         self._share_progress = share_progress
-        """Write frame progress to the database too: a farm worker's, read by the API processes."""
+        """Write progress (frames, stage) to the database too: a farm worker's, read by the API processes."""
         self._pool = pool
         self._owns_pool = pool is None
         self._broker = Broker()
@@ -138,6 +145,7 @@ class JobManager:
         self.videos_dir.mkdir(parents=True, exist_ok=True)
         if self._remote is not None:  # the workers run, recover and redeliver jobs
             self._housekeeping = asyncio.create_task(self._prune_loop(), name="seekreel-prune")
+            self._runners = [asyncio.create_task(self._watch_finished(), name="seekreel-finished")]
             return
         await self._recover()
         self._runners = [
@@ -182,7 +190,8 @@ class JobManager:
         return tuple(kind.stages(job)) if kind else (RENDERING,)
 
     def add_finish_listener(self, listener: FinishListener) -> None:
-        """`await listener(job)` each time a job finishes (succeeded, failed or cancelled), in this process."""
+        """`await listener(job)` once each time a job finishes (succeeded, failed or cancelled): in
+        this process, or on a farm in one of its API processes."""
         self._finish_listeners.append(listener)
 
     def outputs_dir(self, job_id: str) -> Path:
@@ -295,7 +304,11 @@ class JobManager:
                 raise JobNotFound(job_id)
             if now.status is not job.status:
                 yield JobEvent("status", now)
-            elif (now.frames_done, now.frames_total) != (job.frames_done, job.frames_total):
+            elif (now.frames_done, now.frames_total, now.stage) != (
+                job.frames_done,
+                job.frames_total,
+                job.stage,
+            ):
                 yield JobEvent("progress", now)
             job = now
 
@@ -388,6 +401,7 @@ class JobManager:
             runs=queued.runs + 1,
             started_at=utcnow(),
             frames_done=0,
+            stage_name=None,
         )
         if job is None:
             self._active.discard(job_id)
@@ -519,18 +533,44 @@ class JobManager:
     def _publish(self, kind: str, job: Job) -> None:
         job = self._with_live_progress(job)
         if kind == "progress" and self._share_progress:
+            stage = job.stage or JobStage(RENDERING, job.frames_done, job.frames_total)
             self.store.update_job(
                 job.id,
                 only_if=[JobStatus.RUNNING],
                 frames_done=job.frames_done,
                 frames_total=job.frames_total,
+                stage_name=stage.name,
+                stage_done=stage.done,
+                stage_total=stage.total,
             )
         self._broker.publish(JobEvent(kind, job))  # type: ignore[arg-type]
-        if kind == "status" and job.finished:
-            for listener in self._finish_listeners:
-                task = asyncio.create_task(self._tell(listener, job))
-                self._listener_tasks.add(task)
-                task.add_done_callback(self._listener_tasks.discard)
+        if kind == "status" and job.finished and self._remote is None:  # a farm's: _watch_finished
+            self._notify_soon(job)
+
+    def _notify_soon(self, job: Job) -> None:
+        if not self._finish_listeners:  # a farm worker's manager: the API processes tell theirs
+            return
+        task = asyncio.create_task(self._notify(job))
+        self._listener_tasks.add(task)
+        task.add_done_callback(self._listener_tasks.discard)
+
+    async def _notify(self, job: Job) -> None:
+        """Tell the finish listeners of `job`, if this process is the one that claims it."""
+        stale_before = utcnow() - NOTICE_LEASE
+        if not await asyncio.to_thread(self.store.claim_notice, job.id, stale_before):
+            return
+        await asyncio.gather(*(self._tell(listener, job) for listener in self._finish_listeners))
+        await asyncio.to_thread(self.store.mark_notified, job.id)
+
+    async def _watch_finished(self) -> None:
+        """A farm's API process: jobs finish on the workers, so find them in the database."""
+        while True:
+            try:
+                for job in await asyncio.to_thread(self.store.jobs_to_notify, utcnow() - NOTICE_LEASE):
+                    self._notify_soon(job)
+            except Exception:  # the database away for a while: try again
+                log.exception("looking for finished jobs failed")
+            await asyncio.sleep(NOTICE_POLL_SECONDS)
 
     @staticmethod
     async def _tell(listener: FinishListener, job: Job) -> None:

@@ -87,3 +87,11 @@ class JobRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    stage_name: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """A running job's stage and its steps, written by a farm worker (read by every API process)."""
+    stage_done: Mapped[int] = mapped_column(Integer, default=0)
+    stage_total: Mapped[int] = mapped_column(Integer, default=0)
+    notice_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """When a process took on telling the finish listeners; another may take over after a lease."""
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    """When the finish listeners (projects, webhooks) were told; None: not yet."""

@@ -57,7 +57,7 @@ outputs): kept out of what the API shows."""
 @dataclass(frozen=True)
 class JobStage:
     """Where a running job is: `name` (voicing, fetching, rendering, mixing) and `done` of `total`
-    steps of it (scenes, frames, mixing steps). Kept in memory only, like frame progress."""
+    steps of it (scenes, frames, mixing steps). Kept in memory, and in the row on a farm."""
 
     name: str
     done: int

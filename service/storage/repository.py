@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -21,7 +21,7 @@ from .db import make_engine
 from .ids import new_id
 from .models import DraftRow, DraftVersionRow, JobRow, utcnow
 from .project_repository import ProjectStore
-from .records import Draft, DraftVersion, Job, JobStatus
+from .records import Draft, DraftVersion, Job, JobStage, JobStatus
 
 
 class Store:
@@ -210,12 +210,45 @@ class Store:
         with self._sessions() as s:
             return s.scalar(select(func.count()).select_from(JobRow).where(JobRow.status.in_(values))) or 0
 
+    def claim_notice(self, job_id: str, stale_before: datetime) -> bool:
+        """Take on telling a finished job's listeners: True for exactly one caller, unless its
+        claim is older than `stale_before` (its process died before it told them)."""
+        stmt = (
+            update(JobRow)
+            .where(JobRow.id == job_id, *_notice_due(stale_before))
+            .values(notice_claimed_at=utcnow())
+        )
+        with self._sessions.begin() as s:
+            result = s.execute(stmt)
+            return isinstance(result, CursorResult) and result.rowcount == 1
+
+    def mark_notified(self, job_id: str) -> None:
+        with self._sessions.begin() as s:
+            s.execute(update(JobRow).where(JobRow.id == job_id).values(notified_at=utcnow()))
+
+    def jobs_to_notify(self, stale_before: datetime, limit: int = 50) -> list[Job]:
+        """Finished jobs whose listeners nobody told, nor is telling (oldest first)."""
+        with self._sessions() as s:
+            rows = s.scalars(
+                select(JobRow).where(*_notice_due(stale_before)).order_by(JobRow.finished_at).limit(limit)
+            ).all()
+            return [_job(r) for r in rows]
+
     def jobs_with_videos_finished_before(self, moment: datetime) -> list[Job]:
         with self._sessions() as s:
             rows = s.scalars(
                 select(JobRow).where(JobRow.video_path.is_not(None), JobRow.finished_at < moment)
             ).all()
             return [_job(r) for r in rows]
+
+
+def _notice_due(stale_before: datetime) -> tuple[ColumnElement[bool], ...]:
+    """A finished job not yet told, and not claimed by a process that is still within its lease."""
+    return (
+        JobRow.finished_at.is_not(None),
+        JobRow.notified_at.is_(None),
+        or_(JobRow.notice_claimed_at.is_(None), JobRow.notice_claimed_at < stale_before),
+    )
 
 
 def _version_row(
@@ -285,4 +318,7 @@ def _job(row: JobRow) -> Job:
         created_at=row.created_at,
         started_at=row.started_at,
         finished_at=row.finished_at,
+        stage=JobStage(row.stage_name, row.stage_done or 0, row.stage_total or 0)
+        if row.stage_name and row.status == JobStatus.RUNNING.value
+        else None,
     )
