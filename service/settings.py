@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     """Where the service keeps its SQLite database and rendered videos (and a farm worker its pages)."""
     videos_dir: Path | None = None
     """Finished jobs' videos; None → <data_dir>/videos. On a farm, one folder the API and workers all mount."""
+    projects_dir: Path | None = None
+    """Projects' prepared voices and backgrounds; None → <data_dir>/projects. On a farm, one folder
+    the API processes and workers all mount (a worker renders what an API process prepared)."""
 
     # Slack bot (service/slack): enabled when the signing secret is set
     slack_signing_secret: str | None = Field(

@@ -79,6 +79,7 @@ def site_env(redis: RedisServer, database_url: str, folder: Path) -> dict[str, s
         "SEEKREEL_BROKER_URL": redis.url,
         "SEEKREEL_DATABASE_URL": database_url,
         "SEEKREEL_VIDEOS_DIR": str(folder / "videos"),  # the one folder API and workers share
+        "SEEKREEL_PROJECTS_DIR": str(folder / "projects"),  # and the projects' prepared media
         "SEEKREEL_PROVIDER": "offline",
         "SEEKREEL_API_KEYS": KEY,
         "SEEKREEL_OAUTH_CLIENTS": f"{CLIENT['client_id']}:{CLIENT['client_secret']}",
@@ -113,7 +114,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresServer) -> 
             worker.stop()
         redis.stop()
         site.receiver.__exit__(None, None, None)
-        shutil.rmtree(folder / "videos", ignore_errors=True)
+        for shared in ("videos", "projects"):
+            shutil.rmtree(folder / shared, ignore_errors=True)
 
 
 def events(api: Api, path: str) -> list[tuple[str, dict[str, Any]]]:

@@ -86,7 +86,7 @@ class ProjectService:
         self.projects: ProjectStore = store.projects
         self.jobs = jobs
         self.engine = engine
-        self.files_dir = settings.data_dir / "projects"
+        self.files_dir = settings.projects_dir or settings.data_dir / "projects"
         self._gate = asyncio.Semaphore(max(1, settings.project_concurrency))
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
