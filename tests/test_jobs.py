@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,27 @@ def test_old_videos_are_pruned_but_the_job_record_stays(tmp_path: Path) -> None:
         assert not done.video_path.exists()
 
     asyncio.run(main())
+
+
+def test_one_claim_per_finished_job_and_a_lapsed_claim_is_taken_over(tmp_path: Path) -> None:
+    """What makes a farm's finish listeners run once: only one process's claim of a finished
+    job succeeds, until the claim is older than the lease (its process died before it told
+    them); once told, nobody claims it again."""
+    store = open_store(tmp_path)
+    try:
+        job = store.create_job(html="<p>x</p>", options={})
+        assert not store.claim_notice(job.id, utcnow()), "not finished yet"
+        store.update_job(job.id, status=JobStatus.SUCCEEDED, finished_at=utcnow())
+        lease_start = utcnow() - timedelta(minutes=2)
+        assert [j.id for j in store.jobs_to_notify(lease_start)] == [job.id]
+        assert store.claim_notice(job.id, lease_start)
+        assert not store.claim_notice(job.id, lease_start), "a second process finds it claimed"
+        assert store.jobs_to_notify(lease_start) == []
+        later = utcnow() + timedelta(seconds=1)  # the first claim has lapsed
+        assert [j.id for j in store.jobs_to_notify(later)] == [job.id]
+        assert store.claim_notice(job.id, later)
+        store.mark_notified(job.id)
+        assert not store.claim_notice(job.id, later + timedelta(hours=1))
+        assert store.jobs_to_notify(later + timedelta(hours=1)) == []
+    finally:
+        store.close()
