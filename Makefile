@@ -15,16 +15,21 @@ demo: setup
 	$(BIN)/seekreel generate "$(DEMO_PROMPT)" -o out/demo.mp4 --draft-out out/demo.html
 	@echo "demo video: $(CURDIR)/out/demo.mp4"
 
+# The service tests that run a second time on PostgreSQL (one throwaway server the tests start).
+# The OpenAPI contract test is left to the SQLite run: it checks the HTTP layer, not storage.
+POSTGRES_TESTS := $(filter-out tests/test_api_schema.py,$(wildcard tests/test_api_*.py)) \
+	tests/test_jobs.py tests/test_projects.py tests/test_storyboard_api.py tests/test_migrations.py
+
 # The whole suite: the linter, the formatter's check and the type checker first (fast, and a
-# failure there fails CI as surely as a failing test), then pytest.
+# failure there fails CI as surely as a failing test), then pytest on SQLite, then the service
+# tests again on PostgreSQL.
 test: setup
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q --database postgresql $(POSTGRES_TESTS) $(PYTEST_ARGS)
 
-# The service tests again, on one throwaway PostgreSQL server instead of SQLite files.
 test-postgres: setup
-	$(BIN)/python -m pytest -q --database postgresql tests/test_api_*.py tests/test_jobs.py \
-		tests/test_projects.py tests/test_storyboard_api.py tests/test_migrations.py $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q --database postgresql $(POSTGRES_TESTS) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check sandbox service tests scripts
