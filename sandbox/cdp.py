@@ -16,6 +16,8 @@ from typing import Any
 
 import orjson
 
+from . import pipes
+
 
 class CDPError(RuntimeError):
     """A protocol-level error answer, or the browser went away."""
@@ -42,6 +44,8 @@ class CDPConnection:
 
     @classmethod
     async def open(cls, read_fd: int, write_fd: int) -> CDPConnection:
+        pipes.widen(read_fd)
+        pipes.widen(write_fd)
         loop = asyncio.get_running_loop()
         reader = asyncio.StreamReader(limit=256 * 1024 * 1024)
         protocol = asyncio.StreamReaderProtocol(reader)

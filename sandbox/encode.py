@@ -19,6 +19,7 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
+from . import pipes
 from .errors import EncodeError
 
 ENCODER_THREADS = 2
@@ -106,6 +107,8 @@ class SegmentEncoder:
             )
         except OSError as exc:
             raise EncodeError(f"cannot start ffmpeg: {exc}") from exc
+        assert proc.stdin is not None
+        pipes.widen(proc.stdin.get_extra_info("pipe").fileno())
         return cls(proc, out)
 
     async def write(self, image: bytes) -> None:
