@@ -45,7 +45,7 @@ PRESETS: dict[str, QualityPreset] = {
     "draft": QualityPreset("ultrafast", 28, "jpeg", 80, "fast_bilinear"),
     # ultrafast CRF 26 rather than veryfast CRF 20: on the bench's lossless frames 1.9–2.9 CPU s
     # less per 180 1080p frames, and 1.3–4.1 dB closer to them (≥ 47.5 dB on all six), for
-    # files 1.5–6× larger (still ≤ 9 Mbit/s at 1080p30).
+    # files 2–6× larger (still ≤ 9 Mbit/s at 1080p30).
     "standard": QualityPreset("ultrafast", 26, "png", 100, "bicubic"),
     "high": QualityPreset("medium", 16, "png", 100, "bicubic+accurate_rnd"),
 }
