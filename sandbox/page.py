@@ -8,7 +8,6 @@ process with another render) and answers every request the page makes through a
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import re
 from collections.abc import Callable
@@ -16,6 +15,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import pybase64
 
 from .browser import Browser
 from .cdp import BrowserGone, CDPError
@@ -192,7 +193,7 @@ class PageSession:
             res = await self._race(
                 self._send("Page.captureScreenshot", {**shot, "captureBeyondViewport": False})
             )
-            return base64.b64decode(res["data"])
+            return pybase64.b64decode(res["data"])
         data = await self._begin_frame(shot)
         for attempt in range(FORCE_ATTEMPTS if force else 0):
             if data is not None:
@@ -203,7 +204,7 @@ class PageSession:
             if attempt:
                 await asyncio.sleep(0.05 * attempt)
             data = await self._begin_frame(shot)
-        return base64.b64decode(data) if data else None
+        return pybase64.b64decode(data) if data else None
 
     async def _begin_frame(self, shot: dict[str, Any]) -> str | None:
         interval = 1000.0 / self.fps
@@ -355,7 +356,7 @@ class PageSession:
                         "requestId": rid,
                         "responseCode": resp.status,
                         "responseHeaders": [{"name": k, "value": v} for k, v in resp.headers.items()],
-                        "body": base64.b64encode(resp.body).decode(),
+                        "body": pybase64.b64encode(resp.body).decode(),
                     },
                 )
 

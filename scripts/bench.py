@@ -69,6 +69,7 @@ class TreeSampler:
         self.peak_rss = 0
         self.peak_pss = 0
         self._cpu: dict[tuple[int, int], float] = {}  # (pid, start time) → CPU seconds
+        self._roles: dict[tuple[int, int], str] = {}  # (pid, start time) → role_of(its command line)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._page = os.sysconf("SC_PAGE_SIZE")
@@ -77,6 +78,14 @@ class TreeSampler:
     @property
     def cpu_seconds(self) -> float:
         return sum(self._cpu.values())
+
+    @property
+    def cpu_by_role(self) -> dict[str, float]:
+        """CPU seconds summed per `ROLES` entry: which part of the pipeline the time went to."""
+        by_role = dict.fromkeys(ROLES, 0.0)
+        for key, seconds in self._cpu.items():
+            by_role[self._roles.get(key, "other")] += seconds
+        return by_role
 
     def __enter__(self) -> TreeSampler:
         self._thread.start()
@@ -109,8 +118,41 @@ class TreeSampler:
             found.append(pid)
             todo.extend(children.get(pid, ()))
             if pid in stats:
-                self._cpu[(pid, stats[pid].started)] = stats[pid].cpu_ticks / self._tick
+                key = (pid, stats[pid].started)
+                self._cpu[key] = stats[pid].cpu_ticks / self._tick
+                # Read every time: a fork has its parent's command line until it execs (and
+                # Chromium's zygote children rewrite theirs); a zombie's is empty.
+                if cmdline := _cmdline(pid):
+                    self._roles[key] = role_of(cmdline)
         return found
+
+
+ROLES = ("browser", "gpu", "renderer", "utility", "ffmpeg", "python", "other")
+"""Process roles of a render: Chromium's browser process (image encode, base64, CDP), its GPU
+process (compositing and frame readback), renderers (JS, style, layout, paint, raster), other
+Chromium helpers (network service, zygote), every ffmpeg, and the Python driving them."""
+
+
+def role_of(cmdline: list[str]) -> str:
+    exe = Path(cmdline[0]).name
+    if "ffmpeg" in exe:
+        return "ffmpeg"
+    if "python" in exe:
+        return "python"
+    kind = next((a.split("=", 1)[1] for a in cmdline if a.startswith("--type=")), None)
+    if kind is None:
+        return "browser" if "chrom" in exe or "headless" in exe else "other"
+    return {"gpu-process": "gpu", "renderer": "renderer"}.get(kind, "utility")
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            args = [a.decode(errors="replace") for a in fh.read().split(b"\0") if a]
+    except OSError:
+        return []
+    # Chromium's children rewrite their title as one space-separated string.
+    return args[0].split(" ") if len(args) == 1 else args
 
 
 @dataclass(frozen=True)
@@ -154,6 +196,7 @@ class Measured:
     peak_rss: int
     peak_pss: int
     cpu_seconds: float
+    cpu_by_role: dict[str, float] = field(default_factory=dict)
 
 
 def run_measured(
@@ -175,7 +218,7 @@ def run_measured(
     if proc.returncode != 0:
         lines = err.decode(errors="replace").strip().splitlines()
         raise RuntimeError(f"{shlex.join(cmd[:3])} … failed: {lines[-1] if lines else proc.returncode}")
-    return Measured(seconds, sampler.peak_rss, sampler.peak_pss, sampler.cpu_seconds)
+    return Measured(seconds, sampler.peak_rss, sampler.peak_pss, sampler.cpu_seconds, sampler.cpu_by_role)
 
 
 # --- seekreel speed -----------------------------------------------------------------------
@@ -202,6 +245,9 @@ class SpeedRow:
     @property
     def cpu_seconds(self) -> float:
         return statistics.median(r.cpu_seconds for r in self.runs)
+
+    def cpu_of(self, role: str) -> float:
+        return statistics.median(r.cpu_by_role.get(role, 0.0) for r in self.runs)
 
 
 def render_command(src: Path, out: Path, extra: list[str]) -> list[str]:
@@ -441,6 +487,18 @@ def print_speed(rows: list[SpeedRow], who: str) -> None:
         )
 
 
+def print_cpu_roles(rows: list[SpeedRow]) -> None:
+    """Median CPU seconds per process role (and per frame, in ms), one column per composition."""
+    print(f"\n{'CPU s by role':<14}" + "".join(f" {r.name[:15]:>15}" for r in rows))
+    for role in (*ROLES, "total"):
+        cells = []
+        for r in rows:
+            s = r.cpu_seconds if role == "total" else r.cpu_of(role)
+            cells.append(f"{s:6.2f} {1000 * s / r.frames:5.1f}ms")
+        print(f"{role:<14}" + "".join(f" {c:>15}" for c in cells))
+    print(f"{'wall s':<14}" + "".join(f" {r.seconds:>15.2f}" for r in rows))
+
+
 def print_quality(rows: list[QualityRow]) -> None:
     print(
         f"\n{'composition':<16} {'default dB':>10} {'PNG+enc dB':>10} {'gap':>5}   "
@@ -516,6 +574,11 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="also run HyperFrames under the sampler, alternating with seekreel: its memory and CPU time",
     )
+    ap.add_argument(
+        "--cpu-roles",
+        action="store_true",
+        help="also print CPU seconds per process role (browser, GPU, renderer, ffmpeg, Python)",
+    )
     ap.add_argument("--render-args", default="", help="extra `seekreel render` flags, e.g. '--workers 1'")
     return ap.parse_args()
 
@@ -571,6 +634,8 @@ def main() -> None:
                 q = quality[src.stem] = measure_quality(src, out, work, workers=2)
                 print(f"  {src.stem}: PSNR {q.default_db:.2f} dB (PNG+enc {q.lossless_encoded_db:.2f})")
         print_speed(list(speed.values()), "seekreel")
+        if args.cpu_roles:
+            print_cpu_roles(list(speed.values()))
         if reference:
             print_speed(list(reference.values()), "HyperFrames")
         if quality:
