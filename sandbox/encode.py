@@ -43,10 +43,10 @@ class QualityPreset:
 
 PRESETS: dict[str, QualityPreset] = {
     "draft": QualityPreset("ultrafast", 28, "jpeg", 80, "fast_bilinear"),
-    # ultrafast CRF 26 rather than veryfast CRF 20: on the bench's lossless frames 1.9–2.9 CPU s
-    # less per 180 1080p frames, and 1.3–4.1 dB closer to them (≥ 47.5 dB on all six), for
-    # files 2–6× larger (still ≤ 9 Mbit/s at 1080p30).
-    "standard": QualityPreset("ultrafast", 26, "png", 100, "bicubic"),
+    # veryfast CRF 20. Measured in round two (docs/benchmark.md): ultrafast CRF 26 saves 1.9-2.9
+    # CPU s per 180 1080p frames and is closer to lossless, but makes files 2-6x larger (up to
+    # ~9 Mbit/s at 1080p30) -- not a trade people who upload and store videos would take.
+    "standard": QualityPreset("veryfast", 20, "png", 100, "bicubic"),
     "high": QualityPreset("medium", 16, "png", 100, "bicubic+accurate_rnd"),
 }
 
