@@ -19,7 +19,9 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from fastapi.testclient import TestClient
 
@@ -31,7 +33,14 @@ OPTIONS = {"resolution": "720p", "fps": 30}
 AI = {"prompt": PROMPT, "duration": 2, **OPTIONS}
 
 
-def timed(call):  # type: ignore[no-untyped-def]
+class _Response(Protocol):
+    def raise_for_status(self) -> object: ...
+
+
+R = TypeVar("R", bound=_Response)
+
+
+def timed(call: Callable[[], R]) -> tuple[float, R]:
     started = time.perf_counter()
     response = call()
     response.raise_for_status()
@@ -58,7 +67,10 @@ def main() -> None:
                         lambda: client.get(f"/drafts/{draft}/frame", params={"t": 1, "resolution": "720p"})
                     )[0]
                 )
-    ms = lambda xs: f"{1000 * statistics.median(xs):.0f} ms (min {1000 * min(xs):.0f})"  # noqa: E731
+
+    def ms(xs: list[float]) -> str:
+        return f"{1000 * statistics.median(xs):.0f} ms (min {1000 * min(xs):.0f})"
+
     print(f"POST /ai-render {ms(ai)}; POST /render of its HTML {ms(plain)}")
     print(
         f"ai-render overhead over the render: {1000 * (statistics.median(ai) - statistics.median(plain)):.0f} ms"
