@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -134,8 +135,12 @@ class SegmentEncoder:
 
     async def abort(self) -> None:
         if self._proc.returncode is None:
+            # Not `self._proc.kill()`: Popen.send_signal polls first, and that poll can reap an
+            # ffmpeg that has just exited before asyncio's child watcher does; the watcher then
+            # logs "Unknown child process" to the user's terminal. An exited but unreaped child
+            # keeps its pid, so the plain signal cannot reach another process.
             with contextlib.suppress(ProcessLookupError):
-                self._proc.kill()
+                os.kill(self._proc.pid, signal.SIGKILL)
             await self._proc.wait()
         with contextlib.suppress(FileNotFoundError):
             self.out.unlink()
