@@ -17,10 +17,8 @@ demo: setup
 
 # The service tests that run a second time on PostgreSQL (one throwaway server the tests start).
 # The OpenAPI contract test is left to the SQLite run: it checks the HTTP layer, not storage.
-# tests/test_storyboard_api.py is out of this pass until a known defect is fixed: on PostgreSQL
-# a storyboard job's renderProgress can dip back to 0 once mid-render (it passes on SQLite).
 POSTGRES_TESTS := $(filter-out tests/test_api_schema.py,$(wildcard tests/test_api_*.py)) \
-	tests/test_jobs.py tests/test_projects.py tests/test_migrations.py
+	tests/test_jobs.py tests/test_projects.py tests/test_migrations.py tests/test_storyboard_api.py
 
 # The whole suite: the linter, the formatter's check and the type checker first (fast, and a
 # failure there fails CI as surely as a failing test), then pytest on SQLite, then the service

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -209,3 +210,33 @@ def test_one_claim_per_finished_job_and_a_lapsed_claim_is_taken_over(tmp_path: P
         assert store.jobs_to_notify(later + timedelta(hours=1)) == []
     finally:
         store.close()
+
+
+def test_progress_read_while_the_finished_row_is_written_never_goes_back(tmp_path: Path) -> None:
+    """A reader between the render's end and the final row write sees the last progress, not 0."""
+    jobs = manager(tmp_path)
+    write = jobs.store.update_job
+
+    def slow_final_write(job_id: str, **fields: object) -> object:
+        if fields.get("status") is JobStatus.SUCCEEDED:
+            time.sleep(1.0)  # a slow database: the row still says running meanwhile
+        return write(job_id, **fields)
+
+    jobs.store.update_job = slow_final_write  # type: ignore[method-assign]
+
+    async def main() -> list[tuple[str, int]]:
+        async with jobs:
+            job = await jobs.submit_render(tiny(), jobs.render_options(fps=10))
+            seen: list[tuple[str, int]] = []
+            while True:
+                now = await jobs.get(job.id)
+                assert now is not None
+                seen.append((now.status.value, now.frames_done))
+                if now.finished:
+                    return seen
+                await asyncio.sleep(0.02)
+
+    seen = asyncio.run(main())
+    frames = [done for _, done in seen]
+    assert frames == sorted(frames) and seen[-1] == ("succeeded", 10)
+    assert ("running", 10) in seen  # the slow write was really read through

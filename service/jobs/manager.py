@@ -436,6 +436,7 @@ class JobManager:
                 current = asyncio.current_task()
                 if self._stopping or (current is not None and current.cancelling()):
                     await self._requeue_after_stop(job_id, job.runs)
+                    self._running.pop(job_id, None)
                     raise
                 raise _Cancelled() from None
             if cancel.is_set():
@@ -471,15 +472,20 @@ class JobManager:
             self._cancels.pop(job_id, None)
             self._render_tasks.pop(job_id, None)
             self._last_progress.pop(job_id, None)
-            last = self._running.pop(job_id, job)
+            last = self._running.get(job_id, job)
             self._active.discard(job_id)
         if fields["status"] is not JobStatus.SUCCEEDED:  # nothing half-made stays behind
             out.unlink(missing_ok=True)
             shutil.rmtree(folder, ignore_errors=True)
         fields.setdefault("frames_done", last.frames_done)
-        finished = await asyncio.to_thread(
-            self.store.update_job, job_id, only_if=[JobStatus.RUNNING], finished_at=utcnow(), **fields
-        )
+        try:
+            finished = await asyncio.to_thread(
+                self.store.update_job, job_id, only_if=[JobStatus.RUNNING], finished_at=utcnow(), **fields
+            )
+        finally:
+            # Dropped only now: until the row says finished, a reader of the row (still
+            # "running", progress not in it) takes the progress from here, so it never dips to 0.
+            self._running.pop(job_id, None)
         if finished is not None:
             self._publish("status", finished)
 
