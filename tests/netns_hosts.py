@@ -1,8 +1,10 @@
 """Several "hosts" on one machine: network namespaces made by the test, joined by veth pairs.
 
 A services namespace (Redis, PostgreSQL) and one namespace per worker; each worker's link to
-the services is a /30 of 10.231.0.0/16 that exists only inside the namespaces made here, so
-no packet leaves them. Needs root (or CAP_NET_ADMIN); `make()` says why when it cannot.
+the services is a /30 of 127.231.0.0/16. The tests send traffic to loopback addresses only, so
+the links use them too: Linux routes 127/8 over a real link once `route_localnet` is on in
+the namespace, and these namespaces exist only here, so no packet leaves them. Needs root (or
+CAP_NET_ADMIN); `make()` says why when it cannot.
 """
 
 from __future__ import annotations
@@ -14,6 +16,18 @@ from dataclasses import dataclass, field
 
 def _ip(*args: str) -> None:
     subprocess.run(["ip", *args], check=True, capture_output=True, text=True)
+
+
+def _route_localnet(namespace: str) -> None:
+    """Let 127/8 addresses cross a link in this namespace (set before its links exist, so
+    every new link inherits it)."""
+    for scope in ("all", "default"):
+        subprocess.run(
+            ["ip", "netns", "exec", namespace, "sysctl", "-qw", f"net.ipv4.conf.{scope}.route_localnet=1"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
 
 
 @dataclass
@@ -28,7 +42,7 @@ class Hosts:
     @staticmethod
     def services_address(index: int) -> str:
         """The services' end of worker `index`'s link, as that worker reaches it."""
-        return f"10.231.{index}.1"
+        return f"127.231.{index}.1"
 
     @property
     def listen(self) -> str:
@@ -47,10 +61,12 @@ def make(workers: int) -> Hosts | str:
     try:
         _ip("netns", "add", hosts.services)
         _ip("-n", hosts.services, "link", "set", "lo", "up")
+        _route_localnet(hosts.services)
         for i in range(1, workers + 1):
             namespace = f"{tag}-w{i}"
             _ip("netns", "add", namespace)
             hosts.workers.append(namespace)
+            _route_localnet(namespace)
             here, there = f"{tag}s{i}", f"{tag}w{i}"
             _ip(
                 "-n",
@@ -68,7 +84,7 @@ def make(workers: int) -> Hosts | str:
             )
             _ip("-n", hosts.services, "addr", "add", f"{hosts.services_address(i)}/30", "dev", here)
             _ip("-n", hosts.services, "link", "set", here, "up")
-            _ip("-n", namespace, "addr", "add", f"10.231.{i}.2/30", "dev", there)
+            _ip("-n", namespace, "addr", "add", f"127.231.{i}.2/30", "dev", there)
             _ip("-n", namespace, "link", "set", there, "up")
             _ip("-n", namespace, "link", "set", "lo", "up")
     except (OSError, subprocess.CalledProcessError) as exc:
