@@ -38,10 +38,12 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-# Rendering (the shared compositions, against the reference renderer), then narrated storyboards.
+# Rendering (the shared compositions, against the reference renderer), then narrated storyboards,
+# then the render farm (embedded vs 1 and 2 worker processes, and the fan-out's overhead).
 bench: setup
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_story.py
+	$(BIN)/python scripts/bench_farm.py
 
 clean:
 	rm -rf out .pytest_cache

@@ -33,8 +33,8 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bench import TreeSampler  # scripts/bench.py: the process-tree sampler of `make bench`
 from PIL import Image, ImageDraw
+from proctree import TreeSampler  # scripts/proctree.py: the process-tree sampler of `make bench`
 
 from sandbox import RenderOptions, default_workers, render_to_file
 from service.settings import Settings
