@@ -18,7 +18,7 @@ class BodyTooLarge(HTTPException):
     """Raised while reading a body past the limit. An HTTPException, so FastAPI's body parser passes it on."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the request body is larger than this server's limit of {_size(limit)}")
+        super().__init__(413, _body_too_large(limit))
 
 
 class BodySizeLimit:
@@ -51,8 +51,7 @@ class BodySizeLimit:
 
 
 async def _send_413(send: Send, limit: int) -> None:
-    message = f"the request body is larger than this server's limit of {_size(limit)}"
-    body = json.dumps({"error": {"code": "too_large", "message": message}}).encode()
+    body = json.dumps({"error": {"code": "too_large", "message": _body_too_large(limit)}}).encode()
     await send(
         {
             "type": "http.response.start",
@@ -140,6 +139,10 @@ def check_output_size(settings: Settings, layout: tuple[int, int], resolution: s
             f"the output would be {width}x{height}; this server renders at most "
             f"{settings.max_output_pixels:,} pixels per frame: ask for a smaller resolution (e.g. 720p)",
         )
+
+
+def _body_too_large(limit: int) -> str:
+    return f"the request body is larger than this server's limit of {_size(limit)}"
 
 
 def _size(n: int) -> str:
