@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import FileResponse, RedirectResponse
 
-from sandbox import CANONICAL_SIZES
+from sandbox import CANONICAL_SIZES, DEFAULT_ASPECT
 
 from ..jobs import Job, JobStatus
 from ..projects import check_sources, job_output, submit_storyboard
@@ -49,7 +49,7 @@ async def queue_storyboard(
     this server renders) and queue it. StoryboardInvalid / SourceRefused name the field."""
     storyboard = svc.engine.check(data)
     await check_sources(svc.engine, storyboard)
-    layout = CANONICAL_SIZES.get(storyboard.get("aspect", "16:9"), CANONICAL_SIZES["16:9"])
+    layout = CANONICAL_SIZES.get(storyboard.get("aspect", DEFAULT_ASPECT), CANONICAL_SIZES[DEFAULT_ASPECT])
     check_output_size(svc.settings, layout, resolution)
     options = svc.jobs.render_options(resolution=resolution, quality=quality)
     return await submit_storyboard(svc.jobs, storyboard, options, meta=meta)

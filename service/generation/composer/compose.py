@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sandbox import CANONICAL_SIZES, declared_variables, root_attributes
+from sandbox import CANONICAL_SIZES, DEFAULT_ASPECT, declared_variables, root_attributes
 from service.settings import get_settings
 
 from ..document_edits import format_seconds, set_root_attributes, set_variable_defaults
@@ -34,7 +34,7 @@ class OfflineComposition:
     variables: dict[str, str] = field(default_factory=dict)
     """Every variable's value as written into the hf-variables block."""
     duration: float = 6.0
-    aspect: str = "16:9"
+    aspect: str = DEFAULT_ASPECT
 
 
 def compose_offline(
@@ -75,7 +75,7 @@ def compose_offline(
     if chosen == "countdown" and duration is not None and "FROM" not in {**content, **(variables or {})}:
         # A length given only as an argument: one number per second, then the end text.
         values["FROM"] = str(max(1, round(final_duration) - 1))
-    final_aspect = _aspect(aspect or facts.aspect or "16:9")
+    final_aspect = _aspect(aspect or facts.aspect or DEFAULT_ASPECT)
     html = set_root_attributes(
         set_variable_defaults(template, values), _root(final_duration, final_aspect, fps)
     )
