@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from sandbox import CANONICAL_SIZES, DEFAULT_ASPECT
 
 from ..jobs import Job, JobStatus
-from ..projects import check_sources, job_output, submit_storyboard
+from ..projects import STORYBOARD, check_sources, job_output, submit_storyboard
 from .auth import Authorized, CallerId
 from .errors import ApiError, not_found
 from .fields import Quality
@@ -159,7 +159,7 @@ async def _output(svc: Services, job_id: str, name: str) -> FileResponse:
 
 async def _finished_story(svc: Services, job_id: str) -> Job:
     job = await load_job(svc, job_id)
-    if job.kind != "storyboard":
+    if job.kind != STORYBOARD:
         raise ApiError(404, "not_found", f"job {job_id} is not a storyboard job: it has only a video")
     if job.status is not JobStatus.SUCCEEDED:
         raise ApiError(
