@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sandbox import CANONICAL_SIZES, DEFAULT_ASPECT, declared_variables, root_attributes
+from sandbox import CANONICAL_SIZES, DEFAULT_ASPECT, MAX_DURATION, declared_variables, root_attributes
 from service.settings import get_settings
 
 from ..document_edits import format_seconds, set_root_attributes, set_variable_defaults
@@ -22,7 +22,6 @@ from .prompt_reading import PromptFacts, read_prompt
 from .revisions import apply_revision
 from .template_filling import fill_content, suggested_duration
 
-MAX_DURATION = 600.0
 COLOR_VARIABLES = ("BG", "ACCENT", "TEXT")
 
 
