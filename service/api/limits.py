@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -11,7 +9,7 @@ from sandbox import RenderOptions, output_size, parse_composition
 
 from ..generation.providers import PROVIDERS, configured_providers, missing_settings
 from ..settings import Settings
-from .errors import ApiError
+from .errors import ApiError, error_response
 
 
 class BodyTooLarge(HTTPException):
@@ -34,7 +32,7 @@ class BodySizeLimit:
             return
         for name, value in scope.get("headers", ()):
             if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await _send_413(send, self.limit)
+                await error_response(413, "too_large", _body_too_large(self.limit))(scope, receive, send)
                 return
         received = 0
 
@@ -48,18 +46,6 @@ class BodySizeLimit:
             return message
 
         await self.app(scope, limited_receive, send)
-
-
-async def _send_413(send: Send, limit: int) -> None:
-    body = json.dumps({"error": {"code": "too_large", "message": _body_too_large(limit)}}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
 
 
 def check_prompt(settings: Settings, prompt: str) -> str:
