@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pybase64
 
@@ -84,7 +84,7 @@ class PageSession:
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def open(cls, browser: Browser, width: int, height: int, fps: float):  # type: ignore[no-untyped-def]
+    async def open(cls, browser: Browser, width: int, height: int, fps: float) -> AsyncIterator[Self]:
         page = cls(browser, width, height, fps)
         try:
             await page._create()

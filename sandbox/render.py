@@ -111,7 +111,7 @@ async def render_to_file(
     out = Path(out)
     if not out.parent.is_dir():
         raise RenderError(f"output folder {out.parent} does not exist")
-    workers = max(1, min(options.workers or default_workers(), len(plan.segments)))
+    workers = _workers(options, plan)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     files: dict[int, Path] = {}
     done = 0
@@ -179,6 +179,11 @@ async def render_segment(
         return await _each_page(p, 1, plan, encode, [index])
 
 
+def _workers(options: RenderOptions, plan: RenderPlan) -> int:
+    """Pages working at once: as asked (else `default_workers`), never more than there are segments."""
+    return max(1, min(options.workers or default_workers(), len(plan.segments)))
+
+
 @contextlib.asynccontextmanager
 async def _time_limit(options: RenderOptions) -> AsyncIterator[None]:
     try:
@@ -210,7 +215,7 @@ async def capture_frames(
     options = options or RenderOptions()
     preset = PRESETS[options.quality]
     plan = plan_render(html, options)
-    workers = max(1, min(options.workers or default_workers(), len(plan.segments)))
+    workers = _workers(options, plan)
 
     async def capture(page: PageSession, queue: list[int]) -> None:
         while queue:

@@ -69,6 +69,23 @@ def test_a_draft_from_html_keeps_every_version_and_restores_any(c: TestClient) -
     assert [d["id"] for d in c.get("/drafts").json()] == [draft["id"]]
 
 
+def test_every_version_route_names_what_is_missing(c: TestClient) -> None:
+    """A missing draft is a 404 for the draft; a missing version of an existing draft, for the version."""
+    draft_id = c.post("/drafts", json={"html": tiny()}).json()["id"]
+    asks = [
+        ("GET", "/versions/9", None, None),
+        ("POST", "/versions/9/restore", None, None),
+        ("GET", "/frame", {"version": 9}, None),
+        ("POST", "/render", None, {"version": 9}),
+    ]
+    for method, tail, params, body in asks:
+        r = c.request(method, f"/drafts/{draft_id}{tail}", params=params, json=body)
+        assert r.status_code == 404 and r.json()["error"]["message"] == f"draft {draft_id} has no version 9"
+        r = c.request(method, f"/drafts/dr_missing{tail}", params=params, json=body)
+        assert r.status_code == 404 and "dr_missing" in r.json()["error"]["message"]
+        assert "version" not in r.json()["error"]["message"]
+
+
 def test_a_draft_from_a_prompt_and_a_revision(c: TestClient) -> None:
     prompt = "A 2-second title card for 'Frame by Frame', dark background, orange accent"
     draft = c.post("/drafts", json={"prompt": prompt, "duration": 2}).json()

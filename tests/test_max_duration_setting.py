@@ -14,7 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from service_helpers import make_settings
 
+from sandbox import root_attributes
 from service.api import create_app
+from service.generation.providers import get_provider
 from service.settings import Settings
 from service.slack.commands import CommandProblem, RenderCommand, parse_command
 
@@ -117,3 +119,14 @@ def test_the_slack_bot_is_given_the_setting() -> None:
     assert command == RenderCommand("a countdown", duration=150.0)
     refused = parse_command("--duration 150 a countdown", max_duration=Settings().max_duration)
     assert isinstance(refused, CommandProblem) and "at most 120 seconds" in refused.message
+
+
+def test_the_offline_composer_follows_its_servers_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A length read from the prompt is clamped to the settings the provider was made with, not
+    to whatever this process's environment says."""
+    monkeypatch.delenv("SEEKREEL_MAX_DURATION", raising=False)
+    prompt = "A 100-second title card for 'Frame by Frame'"
+    for longest in (10.0, 90.0):
+        provider = get_provider("offline", None, Settings(max_duration=longest))
+        html = provider.compose(prompt)
+        assert float(root_attributes(html)["data-duration"]) == longest

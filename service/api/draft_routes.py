@@ -11,7 +11,15 @@ from sandbox import BrowserUnavailable, CompositionError, RenderError, capture_f
 
 from ..drafts import title_for, variable_values
 from .auth import Authorized
-from .draft_views import draft_out, load_draft, new_version, save_generated, version_out, version_summary
+from .draft_views import (
+    draft_out,
+    load_draft,
+    load_version,
+    new_version,
+    save_generated,
+    version_out,
+    version_summary,
+)
 from .errors import ApiError, not_found
 from .fields import Resolution, VersionNumber
 from .job_routes import job_out
@@ -97,10 +105,11 @@ async def get_draft(draft_id: str, svc: ServicesDep) -> DraftOut:
 async def update_draft(draft_id: str, body: DraftUpdate, svc: ServicesDep) -> DraftOut:
     """The findings are returned with the draft; a version with errors is still saved (it is a draft)."""
     check_html_size(svc.settings, body.html)
-    current = (await load_draft(svc, draft_id)).current
+    draft = await load_draft(svc, draft_id)
+    current = draft.current
     variables = current.variables if body.variables is None else variable_values(body.variables)
     if body.html == current.html and variables == current.variables:
-        return draft_out(svc.settings, await load_draft(svc, draft_id))  # nothing changed: no new version
+        return draft_out(svc.settings, draft)  # nothing changed: no new version
     findings = await validation_findings(svc, body.html, variables)
     return await new_version(
         svc, draft_id, html=body.html, variables=variables, findings=findings, source="edit"
@@ -117,11 +126,7 @@ async def list_versions(draft_id: str, svc: ServicesDep) -> list[VersionSummary]
 
 @router.get("/{draft_id}/versions/{number}", summary="One version", responses=error_responses(400, 404))
 async def get_version(draft_id: str, number: VersionPath, svc: ServicesDep) -> VersionOut:
-    version = await asyncio.to_thread(svc.store.get_version, draft_id, number)
-    if version is None:
-        await load_draft(svc, draft_id)  # 404 for the draft itself first
-        raise ApiError(404, "not_found", f"draft {draft_id} has no version {number}")
-    return version_out(version)
+    return version_out(await load_version(svc, draft_id, number))
 
 
 @router.post(
@@ -130,10 +135,7 @@ async def get_version(draft_id: str, number: VersionPath, svc: ServicesDep) -> V
     responses=error_responses(400, 404),
 )
 async def restore_version(draft_id: str, number: VersionPath, svc: ServicesDep) -> DraftOut:
-    old = await asyncio.to_thread(svc.store.get_version, draft_id, number)
-    if old is None:
-        await load_draft(svc, draft_id)
-        raise ApiError(404, "not_found", f"draft {draft_id} has no version {number}")
+    old = await load_version(svc, draft_id, number)
     return await new_version(
         svc,
         draft_id,
@@ -187,12 +189,7 @@ async def draft_frame(
     resolution: Annotated[Resolution | None, Query()] = None,
 ) -> Response:
     draft = await load_draft(svc, draft_id)
-    chosen = draft.current
-    if version is not None:
-        found = await asyncio.to_thread(svc.store.get_version, draft_id, version)
-        if found is None:
-            raise ApiError(404, "not_found", f"draft {draft_id} has no version {version}")
-        chosen = found
+    chosen = draft.current if version is None else await load_version(svc, draft_id, version)
     options = svc.jobs.render_options(resolution=resolution, variables=chosen.variables)
     check_render(svc.settings, chosen.html, options)
     duration = parse_composition(
@@ -220,13 +217,9 @@ async def render_draft(
     draft_id: str, body: DraftRenderRequest, svc: ServicesDep, response: Response
 ) -> JobOut:
     """Queues the render and answers at once; follow `events_url` (SSE) or poll GET /jobs/{id}."""
-    draft = await load_draft(svc, draft_id)
-    chosen = draft.current
+    chosen = (await load_draft(svc, draft_id)).current
     if body.version is not None and body.version != chosen.number:
-        found = await asyncio.to_thread(svc.store.get_version, draft_id, body.version)
-        if found is None:
-            raise ApiError(404, "not_found", f"draft {draft_id} has no version {body.version}")
-        chosen = found
+        chosen = await load_version(svc, draft_id, body.version)
     variables = chosen.variables if body.variables is None else variable_values(body.variables)
     options = render_options(svc, body.model_copy(update={"variables": variables}))
     check_render(svc.settings, chosen.html, options)

@@ -12,7 +12,7 @@ from ..drafts import editor_url, generation_summary, save_prompt_draft
 from ..generation.loop import GenerationResult
 from ..settings import Settings
 from ..storage import Draft, DraftVersion
-from .errors import not_found
+from .errors import ApiError, not_found
 from .schemas import DraftOut, VersionOut, VersionSummary
 from .state import Services
 
@@ -73,6 +73,15 @@ async def load_draft(svc: Services, draft_id: str) -> Draft:
     if draft is None:
         raise not_found("draft", draft_id)
     return draft
+
+
+async def load_version(svc: Services, draft_id: str, number: int) -> DraftVersion:
+    """One version of a draft; a 404 names the draft when it is the draft that is missing."""
+    version = await asyncio.to_thread(svc.store.get_version, draft_id, number)
+    if version is None:
+        await load_draft(svc, draft_id)
+        raise ApiError(404, "not_found", f"draft {draft_id} has no version {number}")
+    return version
 
 
 async def new_version(svc: Services, draft_id: str, **fields: Any) -> DraftOut:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -11,14 +9,14 @@ from sandbox import RenderOptions, output_size, parse_composition
 
 from ..generation.providers import PROVIDERS, configured_providers, missing_settings
 from ..settings import Settings
-from .errors import ApiError
+from .errors import ApiError, error_response
 
 
 class BodyTooLarge(HTTPException):
     """Raised while reading a body past the limit. An HTTPException, so FastAPI's body parser passes it on."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the request body is larger than this server's limit of {_size(limit)}")
+        super().__init__(413, _body_too_large(limit))
 
 
 class BodySizeLimit:
@@ -34,7 +32,7 @@ class BodySizeLimit:
             return
         for name, value in scope.get("headers", ()):
             if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await _send_413(send, self.limit)
+                await error_response(413, "too_large", _body_too_large(self.limit))(scope, receive, send)
                 return
         received = 0
 
@@ -48,19 +46,6 @@ class BodySizeLimit:
             return message
 
         await self.app(scope, limited_receive, send)
-
-
-async def _send_413(send: Send, limit: int) -> None:
-    message = f"the request body is larger than this server's limit of {_size(limit)}"
-    body = json.dumps({"error": {"code": "too_large", "message": message}}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
 
 
 def check_prompt(settings: Settings, prompt: str) -> str:
@@ -140,6 +125,10 @@ def check_output_size(settings: Settings, layout: tuple[int, int], resolution: s
             f"the output would be {width}x{height}; this server renders at most "
             f"{settings.max_output_pixels:,} pixels per frame: ask for a smaller resolution (e.g. 720p)",
         )
+
+
+def _body_too_large(limit: int) -> str:
+    return f"the request body is larger than this server's limit of {_size(limit)}"
 
 
 def _size(n: int) -> str:

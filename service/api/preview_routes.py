@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from .auth import Authorized, CallerId
 from .errors import ApiError
-from .project_routes import section_out
+from .project_routes import check_files_kept, section_out
 from .schemas import error_responses
 from .state import ServicesDep
 
@@ -53,10 +53,7 @@ class ProjectPreview(BaseModel):
 async def project_preview(project_id: str, svc: ServicesDep, caller: CallerId) -> ProjectPreview:
     """`409 sections_not_ready` while a section is still being voiced or failed."""
     project, preview = await svc.projects.preview(caller, project_id)
-    if project.files_deleted:
-        raise ApiError(
-            410, "files_expired", f"the files of project {project_id} were deleted (retention period)"
-        )
+    check_files_kept(project)
     ends = [*preview.starts[1:], preview.duration]
     return ProjectPreview(
         html=preview.html,

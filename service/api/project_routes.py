@@ -285,13 +285,18 @@ async def _media(svc: ServicesDep, caller: str, project_id: str, section_id: str
     section = project.section(section_id)
     if section is None:
         raise not_found("section", section_id)
-    if project.files_deleted:
-        raise ApiError(
-            410, "files_expired", f"the files of project {project_id} were deleted (retention period)"
-        )
+    check_files_kept(project)
     if section.media is None:
         raise ApiError(409, "not_ready", f"section {section_id} is {section.status.value}")
     return SceneMedia.from_json(section.media)
+
+
+def check_files_kept(project: Project) -> None:
+    """410 once the retention period has deleted the project's files."""
+    if project.files_deleted:
+        raise ApiError(
+            410, "files_expired", f"the files of project {project.id} were deleted (retention period)"
+        )
 
 
 def _present(path: Path | None) -> Path:

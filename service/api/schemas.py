@@ -137,6 +137,8 @@ class DraftRevise(_Strict):
 
 class DraftRenderRequest(RenderSettings):
     version: VersionNumber | None = Field(None, description="Render this version; default: the current one.")
+    # Narrows RenderSettings' `variables` to optional (None: the draft's own); pydantic allows
+    # the override, mypy cannot see that it is one.
     variables: Variables | None = Field(None, description="Override the draft's saved variable values.")  # type: ignore[assignment]
 
 

@@ -11,10 +11,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import FileResponse, RedirectResponse
 
-from sandbox import CANONICAL_SIZES
+from sandbox import CANONICAL_SIZES, DEFAULT_ASPECT
 
 from ..jobs import Job, JobStatus
-from ..projects import check_sources, job_output, submit_storyboard
+from ..projects import STORYBOARD, check_sources, job_output, submit_storyboard
 from .auth import Authorized, CallerId
 from .errors import ApiError, not_found
 from .fields import Quality
@@ -49,7 +49,7 @@ async def queue_storyboard(
     this server renders) and queue it. StoryboardInvalid / SourceRefused name the field."""
     storyboard = svc.engine.check(data)
     await check_sources(svc.engine, storyboard)
-    layout = CANONICAL_SIZES.get(storyboard.get("aspect", "16:9"), CANONICAL_SIZES["16:9"])
+    layout = CANONICAL_SIZES.get(storyboard.get("aspect", DEFAULT_ASPECT), CANONICAL_SIZES[DEFAULT_ASPECT])
     check_output_size(svc.settings, layout, resolution)
     options = svc.jobs.render_options(resolution=resolution, quality=quality)
     return await submit_storyboard(svc.jobs, storyboard, options, meta=meta)
@@ -159,7 +159,7 @@ async def _output(svc: Services, job_id: str, name: str) -> FileResponse:
 
 async def _finished_story(svc: Services, job_id: str) -> Job:
     job = await load_job(svc, job_id)
-    if job.kind != "storyboard":
+    if job.kind != STORYBOARD:
         raise ApiError(404, "not_found", f"job {job_id} is not a storyboard job: it has only a video")
     if job.status is not JobStatus.SUCCEEDED:
         raise ApiError(

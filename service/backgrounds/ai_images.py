@@ -12,6 +12,7 @@ import binascii
 import hashlib
 from pathlib import Path
 
+from sandbox import DEFAULT_ASPECT
 from service.files import write_atomically
 from service.settings import Settings
 
@@ -32,7 +33,7 @@ async def generate_image(prompt: str, *, aspect: str, settings: Settings) -> byt
     if not settings.openai_api_key:
         raise Unavailable("no OpenAI key set (SEEKREEL_OPENAI_API_KEY or OPENAI_API_KEY)")
     model = settings.openai_image_model
-    size = settings.openai_image_size or SIZE_BY_ASPECT.get(aspect, SIZE_BY_ASPECT["16:9"])
+    size = settings.openai_image_size or SIZE_BY_ASPECT.get(aspect, SIZE_BY_ASPECT[DEFAULT_ASPECT])
     cached = _cache_path(settings, model, size, prompt)
     if cached.is_file():
         return cached.read_bytes()

@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from sandbox import DEFAULT_ASPECT
 from service.safe_fetch import IMAGE_TYPES, SNIFF_BYTES, FetchError, accepted_media_type
 from service.settings import Settings
 
@@ -41,7 +42,7 @@ async def prepare_background(
     settings: Settings,
     base_dir: Path | None,
     scene_label: str | None = None,
-    aspect: str = "16:9",
+    aspect: str = DEFAULT_ASPECT,
 ) -> PreparedBackground:
     """The background of scene `scene_index` (0-based), its files written into `assets_dir`.
 

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Coroutine
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -36,7 +36,14 @@ def run_work(work: Coroutine[Any, Any, T]) -> T:
         fail("interrupted", code=130)
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
     err_console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
 
 

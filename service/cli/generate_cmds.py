@@ -33,7 +33,7 @@ from ..generation.loop import generate_composition as run_generation
 from ..generation.providers import ProviderError
 from ..settings import Settings, get_settings
 from .app import app, err_console, fail, run_work
-from .inputs import read_variables
+from .inputs import check_aspect, read_variables
 from .progress import frame_progress
 from .render_cmds import QualityOpt, ResolutionOpt, VarOpt, WorkersOpt
 
@@ -160,8 +160,7 @@ def _ask(
     max_attempts: int | None,
 ) -> _Ask:
     settings = get_settings()
-    if aspect is not None and not is_aspect(aspect):
-        fail(f"--aspect {aspect!r} is not supported: use one of {', '.join(ASPECTS)}")
+    check_aspect(aspect)
     request = GenerationRequest(
         prompt=prompt,
         duration=duration,

@@ -1,11 +1,11 @@
-"""Reading what users pass on the command line: composition files and variables."""
+"""Reading what users pass on the command line: composition files, variables and an aspect."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from sandbox import is_placeholder_name, variable_text
+from sandbox import ASPECTS, is_aspect, is_placeholder_name, variable_text
 
 from .app import fail
 
@@ -52,3 +52,9 @@ def read_variables(pairs: list[str] | None, vars_file: Path | None = None) -> di
         if not is_placeholder_name(name):
             fail(f"variable {name!r}: names are upper case letters, digits and _ (e.g. TITLE)")
     return values
+
+
+def check_aspect(aspect: str | None) -> None:
+    """`--aspect` names one of the renderer's layouts (None: not given)."""
+    if aspect is not None and not is_aspect(aspect):
+        fail(f"--aspect {aspect!r} is not supported: use one of {', '.join(ASPECTS)}")

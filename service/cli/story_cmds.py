@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sandbox import CANONICAL_SIZES, CompositionError, RenderError, RenderOptions, output_size
+from sandbox import ASPECTS, CANONICAL_SIZES, CompositionError, RenderError, RenderOptions, output_size
 
 from ..files import write_atomically
 from ..generation.providers import ProviderError
@@ -36,6 +36,7 @@ from ..storyboards import (
 )
 from .app import app, fail, run_work
 from .generate_cmds import BaseUrlOpt, ModelOpt, ProviderOpt, QuietOpt, check_output
+from .inputs import check_aspect
 from .progress import StageCallback, stage_progress
 from .render_cmds import QualityOpt, ResolutionOpt, WorkersOpt
 
@@ -85,7 +86,7 @@ def story(
         str | None, typer.Option(help="A voice from `seekreel voices`: joe, alloy, piper:joe, openai:alloy…")
     ] = None,
     aspect: Annotated[
-        str | None, typer.Option(help="16:9, 9:16, 1:1 or 4:5 (overrides the storyboard).")
+        str | None, typer.Option(help=f"{', '.join(ASPECTS)} (overrides the storyboard).")
     ] = None,
     resolution: ResolutionOpt = None,
     quality: QualityOpt = "standard",
@@ -126,8 +127,7 @@ def story(
             check_output(path)
     if captions_out is not None and captions_out.suffix.lower() not in CAPTION_SUFFIXES:
         fail(f"--captions-out {captions_out}: use a .vtt or .srt file name")
-    if aspect is not None and aspect not in CANONICAL_SIZES:
-        fail(f"--aspect {aspect!r} is not supported: use one of {', '.join(CANONICAL_SIZES)}")
+    check_aspect(aspect)
 
     with stage_progress(enabled=not quiet) as on_stage:
         board, base_dir = _storyboard(

@@ -6,14 +6,13 @@ segment store, the rendered segments. Redis when only the broker is set (keys th
 from __future__ import annotations
 
 import contextlib
-import os
 import time
-import uuid
 from pathlib import Path
 from typing import Protocol
 
 import redis
 
+from ..files import write_atomically
 from ..settings import Settings
 
 KEY_PREFIX = "seekreel:farm:"
@@ -60,9 +59,7 @@ class FolderShelf:
     def put(self, name: str, data: bytes, ttl: float) -> None:
         path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        write_atomically(path, data)
         self._expire(path.parent, ttl)
 
     def get(self, name: str) -> bytes | None:

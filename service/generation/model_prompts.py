@@ -9,7 +9,7 @@ from importlib.resources import files
 
 import jinja2
 
-from sandbox import CANONICAL_SIZES, DEFAULT_FPS, FAMILIES
+from sandbox import CANONICAL_SIZES, DEFAULT_ASPECT, DEFAULT_FPS, FAMILIES
 
 from .brand import Brand
 
@@ -58,7 +58,7 @@ def system_prompt(
     if aspect is not None:
         aspect_text, aspect_rule = aspect, f"exactly {aspect}."
     else:
-        aspect_text = "16:9"
+        aspect_text = DEFAULT_ASPECT
         aspect_rule = (
             "what the brief asks for (vertical/portrait/story/reel → 9:16, square → 1:1, "
             "4:5 for feed posts), else 16:9."

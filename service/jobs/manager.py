@@ -32,7 +32,7 @@ from ..settings import Settings
 from ..storage import Job, JobStage, JobStatus, Store
 from ..storage.models import utcnow
 from .error_codes import error_code
-from .events import Broker, JobEvent
+from .events import Broker, EventKind, JobEvent
 from .kinds import HTML, RENDERING, HtmlKind, JobKind, JobKindError
 from .remote import POLL_SECONDS, RemoteJobs
 from .stored_options import options_to_dict
@@ -536,7 +536,7 @@ class JobManager:
             return False
         return stages.index(stage) < stages.index(job.stage.name)
 
-    def _publish(self, kind: str, job: Job) -> None:
+    def _publish(self, kind: EventKind, job: Job) -> None:
         job = self._with_live_progress(job)
         if kind == "progress" and self._share_progress:
             stage = job.stage or JobStage(RENDERING, job.frames_done, job.frames_total)
@@ -549,7 +549,7 @@ class JobManager:
                 stage_done=stage.done,
                 stage_total=stage.total,
             )
-        self._broker.publish(JobEvent(kind, job))  # type: ignore[arg-type]
+        self._broker.publish(JobEvent(kind, job))
         if kind == "status" and job.finished and self._remote is None:  # a farm's: _watch_finished
             self._notify_soon(job)
 

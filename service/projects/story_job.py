@@ -13,16 +13,14 @@ only compiles, renders and mixes. Outputs go in the job's folder and are named i
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import imageio_ffmpeg
-
 from sandbox import BrowserPool, RenderOptions
 
 from ..jobs import Job, JobKindError, JobManager, KindResult, StageProgress, options_from_dict
+from ..soundtrack import SoundtrackError, extract_audio
 from .engine import SceneMedia, Storyboard, StoryEngine, StoryFailed
 
 STORYBOARD = "storyboard"
@@ -64,7 +62,10 @@ class StoryboardKind:
         except StoryFailed as exc:
             raise JobKindError("storyboard_error", str(exc)) from None
         audio = folder / "audio.m4a"
-        await copy_audio(out, audio)
+        try:
+            await extract_audio(out, audio)
+        except SoundtrackError as exc:
+            raise JobKindError("mixing_error", f"the soundtrack could not be copied out: {exc}") from None
         outputs = {
             "captions_vtt": story.captions_vtt,
             "captions_srt": story.captions_srt,
@@ -104,21 +105,3 @@ def job_output(jobs: JobManager, job: Job, name: str) -> Path | None:
         return None
     path = jobs.outputs_dir(job.id) / relative
     return path if path.is_file() else None
-
-
-async def copy_audio(video: Path, out: Path) -> None:
-    """The MP4's AAC track, stream-copied (bit-exact, no re-encode) into an .m4a beside it."""
-    partial = out.with_name(f".{out.name}.partial.m4a")
-    proc = await asyncio.create_subprocess_exec(
-        imageio_ffmpeg.get_ffmpeg_exe(),
-        "-hide_banner", "-loglevel", "error", "-y", "-i", str(video),
-        "-map", "0:a:0", "-c", "copy", "-map_metadata", "-1", "-fflags", "+bitexact",
-        "-flags:a", "+bitexact", str(partial),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    _, err = await proc.communicate()
-    if proc.returncode != 0:
-        partial.unlink(missing_ok=True)
-        raise JobKindError("mixing_error", f"the soundtrack could not be copied out: {err.decode()[-300:]}")
-    os.replace(partial, out)

@@ -9,7 +9,7 @@ await mux(Path("picture.mp4"), Path("mix.m4a"), Path("story.mp4"))   # AAC of th
 from .ffmpeg import SoundtrackError
 from .loudness import TARGET_LUFS
 from .mix import MusicBed, PlacedClip, mix_soundtrack
-from .mux import mux, stream_end
+from .mux import extract_audio, mux, stream_end
 from .pcm import RATE
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "MusicBed",
     "PlacedClip",
     "SoundtrackError",
+    "extract_audio",
     "mix_soundtrack",
     "mux",
     "stream_end",

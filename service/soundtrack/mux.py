@@ -39,6 +39,15 @@ async def mux(video: Path, audio: Path, out: Path) -> None:
         )  # fmt: skip
 
 
+async def extract_audio(video: Path, out: Path) -> None:
+    """The MP4's audio track stream-copied (bit-exact, no re-encode) into an .m4a, atomically."""
+    with atomic_path(out) as tmp:
+        await run_ffmpeg(
+            ["-i", str(video), "-map", "0:a:0", "-c", "copy", *BITEXACT, "-f", "ipod", str(tmp)],
+            what="copying the soundtrack out",
+        )
+
+
 async def stream_end(path: Path, kind: str) -> tuple[str, Fraction]:
     """The codec of the first video ('v') or audio ('a') stream and when it ends, in seconds,
     from its packets (no decoding; AAC's priming and padding are taken off by the timestamps)."""

@@ -1,11 +1,13 @@
-"""Engine construction: SQLite at `<data_dir>/seekreel.db` by default, or any SQLAlchemy URL (Postgres)."""
+"""Engine construction: SQLite at `<data_dir>/seekreel.db` by default, or any SQLAlchemy URL (Postgres);
+and the one way the repositories read an UPDATE's answer."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import CursorResult, Engine, Update, create_engine, event, make_url
+from sqlalchemy.orm import Session
 
 
 def database_url(data_dir: Path, url: str | None = None) -> str:
@@ -32,6 +34,13 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def changed_rows(session: Session, stmt: Update) -> int:
+    """How many rows an UPDATE matched: 0 is a compare-and-set that lost (or a missing row)."""
+    result = session.execute(stmt)
+    # Session.execute is typed as any Result; an UPDATE's is a CursorResult (-1: unknown, as in DB-API).
+    return result.rowcount if isinstance(result, CursorResult) else -1
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .db import changed_rows
 from .ids import new_id
 from .models import utcnow
 from .project_models import ProjectRow, SectionRow
@@ -130,8 +131,7 @@ class ProjectStore:
         if only_if is not None:
             stmt = stmt.where(ProjectRow.status.in_([ProjectStatus(x).value for x in only_if]))
         with self._sessions.begin() as s:
-            result = s.execute(stmt.values(**fields))
-            if isinstance(result, CursorResult) and result.rowcount == 0:
+            if changed_rows(s, stmt.values(**fields)) == 0:
                 return None
         return self.get_project(project_id)
 
@@ -183,8 +183,7 @@ class ProjectStore:
         if only_if_revision is not None:
             stmt = stmt.where(SectionRow.revision == only_if_revision)
         with self._sessions.begin() as s:
-            result = s.execute(stmt.values(**fields))
-            if isinstance(result, CursorResult) and result.rowcount == 0:
+            if changed_rows(s, stmt.values(**fields)) == 0:
                 return None
             row = s.get(SectionRow, section_id)
             return _section(row) if row else None
@@ -210,10 +209,9 @@ class ProjectStore:
     def move_section(self, project_id: str, section_id: str, position: int) -> bool:
         with self._sessions.begin() as s:
             rows = _section_rows(s, project_id)
-            row = next((r for r in rows if r.id == section_id), None)
+            row = _take(rows, section_id)
             if row is None:
                 return False
-            rows.remove(row)
             rows.insert(max(0, min(position, len(rows))), row)
             _renumber(rows)
             return True
@@ -221,10 +219,9 @@ class ProjectStore:
     def delete_section(self, project_id: str, section_id: str) -> bool:
         with self._sessions.begin() as s:
             rows = _section_rows(s, project_id)
-            row = next((r for r in rows if r.id == section_id), None)
+            row = _take(rows, section_id)
             if row is None:
                 return False
-            rows.remove(row)
             s.delete(row)
             s.flush()
             _renumber(rows)
@@ -256,6 +253,14 @@ def _section_rows(s: Session, project_id: str) -> list[SectionRow]:
             select(SectionRow).where(SectionRow.project_id == project_id).order_by(SectionRow.position)
         ).all()
     )
+
+
+def _take(rows: list[SectionRow], section_id: str) -> SectionRow | None:
+    """Remove the section from its project's rows and return it; None when it is not there."""
+    row = next((r for r in rows if r.id == section_id), None)
+    if row is not None:
+        rows.remove(row)
+    return row
 
 
 def _sections(s: Session, project_id: str) -> list[Section]:

@@ -12,12 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from . import migrate
-from .db import make_engine
+from .db import changed_rows, make_engine
 from .ids import new_id
 from .models import DraftRow, DraftVersionRow, JobRow, utcnow
 from .project_repository import ProjectStore
@@ -188,27 +188,33 @@ class Store:
             fields["video_path"] = str(fields["video_path"])
         stmt = update(JobRow).where(JobRow.id == job_id)
         if only_if is not None:
-            stmt = stmt.where(JobRow.status.in_([JobStatus(x).value for x in only_if]))
+            stmt = stmt.where(JobRow.status.in_(_status_values(only_if)))
         with self._sessions.begin() as s:
-            result = s.execute(stmt.values(**fields))
-            if isinstance(result, CursorResult) and result.rowcount == 0:
+            if changed_rows(s, stmt.values(**fields)) == 0:
                 return None
             row = s.get(JobRow, job_id)
             return _job(row) if row else None
 
     def jobs_with_status(self, statuses: Iterable[JobStatus]) -> list[Job]:
         """Jobs in any of the given states, oldest first (the order they run in)."""
-        values = [JobStatus(x).value for x in statuses]
         with self._sessions() as s:
             rows = s.scalars(
-                select(JobRow).where(JobRow.status.in_(values)).order_by(JobRow.created_at, JobRow.id)
+                select(JobRow)
+                .where(JobRow.status.in_(_status_values(statuses)))
+                .order_by(JobRow.created_at, JobRow.id)
             ).all()
             return [_job(r) for r in rows]
 
     def count_jobs(self, statuses: Iterable[JobStatus]) -> int:
-        values = [JobStatus(x).value for x in statuses]
         with self._sessions() as s:
-            return s.scalar(select(func.count()).select_from(JobRow).where(JobRow.status.in_(values))) or 0
+            return (
+                s.scalar(
+                    select(func.count())
+                    .select_from(JobRow)
+                    .where(JobRow.status.in_(_status_values(statuses)))
+                )
+                or 0
+            )
 
     def claim_notice(self, job_id: str, stale_before: datetime) -> bool:
         """Take on telling a finished job's listeners: True for exactly one caller, unless its
@@ -219,8 +225,7 @@ class Store:
             .values(notice_claimed_at=utcnow())
         )
         with self._sessions.begin() as s:
-            result = s.execute(stmt)
-            return isinstance(result, CursorResult) and result.rowcount == 1
+            return changed_rows(s, stmt) == 1
 
     def mark_notified(self, job_id: str) -> None:
         with self._sessions.begin() as s:
@@ -240,6 +245,10 @@ class Store:
                 select(JobRow).where(JobRow.video_path.is_not(None), JobRow.finished_at < moment)
             ).all()
             return [_job(r) for r in rows]
+
+
+def _status_values(statuses: Iterable[JobStatus]) -> list[str]:
+    return [JobStatus(x).value for x in statuses]
 
 
 def _notice_due(stale_before: datetime) -> tuple[ColumnElement[bool], ...]:

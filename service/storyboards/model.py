@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from sandbox import FAMILIES
+from sandbox import DEFAULT_ASPECT, FAMILIES, Aspect
 from service.safe_fetch import url_scheme
 
 MAX_SCENES = 100
@@ -25,7 +25,6 @@ DEFAULT_PALETTE = ("#0d1117", "#1e3a5f", "#3b1f4a", "#14532d", "#7c2d12")
 """Dark colours that white captions read on; scenes without a background take them in turn."""
 
 Split = Literal["none", "sentence", "line"]
-Aspect = Literal["16:9", "9:16", "1:1", "4:5"]
 Fit = Literal["cover", "contain"]
 
 _HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
@@ -178,7 +177,7 @@ class Storyboard(_Strict):
     """A narrated video: scenes (text + background), a voice, captions and optional music."""
 
     title: str = Field(default="", max_length=MAX_TITLE_CHARS)
-    aspect: Aspect = "16:9"
+    aspect: Aspect = DEFAULT_ASPECT
     fps: int = Field(default=30, ge=1, le=60)
     voice: Voice = Field(default_factory=Voice)
     captions: Captions = Field(default_factory=Captions)

@@ -4,8 +4,7 @@ import { api, ApiError, authedUrl, followJob, onUnauthorized, setApiKey, apiKey 
 import { CodeEditor } from "./editor.js";
 import { Preview, declaredVariables, placeholders } from "./preview.js";
 import { openProject, openProjects } from "./projects.js";
-import { $, ago, busy, plural, showError, showView, slug, toast } from "./ui.js";
-const HEX_COLOR = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
+import { $, HEX_COLOR, ago, busy, plural, showError, showView, slug, toast } from "./ui.js";
 
 const state = {
   draft: null, // the API's DraftOut

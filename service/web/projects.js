@@ -9,7 +9,7 @@
 import { api, ApiError, authedUrl, followJob } from "./api.js";
 import { Narration } from "./narration.js";
 import { Preview } from "./preview.js";
-import { $, ago, plural, showError, showView, slug, toast } from "./ui.js";
+import { $, HEX_COLOR, ago, plural, showError, showView, slug, toast } from "./ui.js";
 
 const POLL_MS = 800;
 const STATUS_WORDS = {
@@ -362,7 +362,7 @@ function button(label, cls, title) {
 /** What the background field means: a colour, an image or video URL, or words to search for. */
 function backgroundChange(value) {
   if (!value) return null;
-  if (/^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(value)) return { background: { color: value } };
+  if (HEX_COLOR.test(value)) return { background: { color: value } };
   if (/^https?:\/\//i.test(value)) return { background: { src: value } };
   return { hint: value };
 }

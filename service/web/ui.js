@@ -1,7 +1,10 @@
-// Small pieces every page of the editor shares: elements by id, toasts, the busy overlay,
+// Small pieces every page of the editor shares: elements by id, the colour form, toasts, the busy overlay,
 // errors in a form, counts and times in words, and which view is showing.
 
 export const $ = (id) => document.getElementById(id);
+
+// A colour as the editor's colour fields take it: #rgb or #rrggbb.
+export const HEX_COLOR = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
 
 export function toast(text, kind = "info") {
   const el = document.createElement("div");

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel
 
-from ...projects import NewProject, check_url
+from ...projects import STORYBOARD, NewProject, check_url
 from ..auth import Authorized, CallerId
 from ..errors import not_found
 from ..schemas import error_responses
@@ -158,6 +158,6 @@ async def get_job(job_id: str, request: Request, svc: ServicesDep, caller: Calle
     if job_id.startswith("pr_"):
         return preview_body(await svc.projects.get(caller, job_id), links)
     job = await svc.jobs.get(job_id)
-    if job is None or job.kind != "storyboard" or job.meta.get("user_id", caller) != caller:
+    if job is None or job.kind != STORYBOARD or job.meta.get("user_id", caller) != caller:
         raise not_found("job", job_id)
     return render_body(job, svc.jobs.kind_stages(job), links)

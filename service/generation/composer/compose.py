@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sandbox import CANONICAL_SIZES, declared_variables, root_attributes
+from sandbox import CANONICAL_SIZES, DEFAULT_ASPECT, MAX_DURATION, declared_variables, root_attributes
 from service.settings import get_settings
 
 from ..document_edits import format_seconds, set_root_attributes, set_variable_defaults
@@ -22,7 +22,6 @@ from .prompt_reading import PromptFacts, read_prompt
 from .revisions import apply_revision
 from .template_filling import fill_content, suggested_duration
 
-MAX_DURATION = 600.0
 COLOR_VARIABLES = ("BG", "ACCENT", "TEXT")
 
 
@@ -34,7 +33,7 @@ class OfflineComposition:
     variables: dict[str, str] = field(default_factory=dict)
     """Every variable's value as written into the hf-variables block."""
     duration: float = 6.0
-    aspect: str = "16:9"
+    aspect: str = DEFAULT_ASPECT
 
 
 def compose_offline(
@@ -46,8 +45,12 @@ def compose_offline(
     brand_colors: list[str] | None = None,
     variables: dict[str, str] | None = None,
     kind: str | None = None,
+    max_duration: float | None = None,
 ) -> OfflineComposition:
     """Compose a video for `prompt`. Explicit arguments win over what the prompt says.
+
+    A length read from the prompt is clamped to `max_duration` (the server's setting; None:
+    this process's settings).
 
     Raises ValueError (one line) for an empty prompt or an unusable argument.
     """
@@ -71,11 +74,12 @@ def compose_offline(
 
     default_duration = float(root_attributes(template).get("data-duration", "6"))
     suggested = suggested_duration(chosen, facts, values, default_duration)
-    final_duration = _duration(duration, facts.duration, suggested)
+    longest = get_settings().max_duration if max_duration is None else max_duration
+    final_duration = _duration(duration, facts.duration, suggested, longest)
     if chosen == "countdown" and duration is not None and "FROM" not in {**content, **(variables or {})}:
         # A length given only as an argument: one number per second, then the end text.
         values["FROM"] = str(max(1, round(final_duration) - 1))
-    final_aspect = _aspect(aspect or facts.aspect or "16:9")
+    final_aspect = _aspect(aspect or facts.aspect or DEFAULT_ASPECT)
     html = set_root_attributes(
         set_variable_defaults(template, values), _root(final_duration, final_aspect, fps)
     )
@@ -101,8 +105,8 @@ def _fallback_kind(facts: PromptFacts) -> str:
     return DEFAULT_KIND
 
 
-def _duration(explicit: float | None, from_prompt: float | None, suggested: float) -> float:
-    """The argument if given (checked), else the prompt's (clamped to the configured limit), else `suggested`."""
+def _duration(explicit: float | None, from_prompt: float | None, suggested: float, longest: float) -> float:
+    """The argument if given (checked), else the prompt's (clamped to `longest`), else `suggested`."""
     if explicit is not None:
         value = float(explicit)
         if not 0 < value <= MAX_DURATION:
@@ -111,7 +115,7 @@ def _duration(explicit: float | None, from_prompt: float | None, suggested: floa
             )
         return value
     if from_prompt is not None:
-        return min(get_settings().max_duration, max(1.0, from_prompt))
+        return min(longest, max(1.0, from_prompt))
     return suggested
 
 

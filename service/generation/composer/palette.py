@@ -240,7 +240,8 @@ def to_rgb(color: str) -> tuple[int, int, int] | None:
         return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
     m = re.match(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)", color, re.I)
     if m:
-        return tuple(min(255, int(g)) for g in m.groups())  # type: ignore[return-value]
+        r, g, b = (min(255, int(v)) for v in m.groups())
+        return r, g, b
     return None
 
 

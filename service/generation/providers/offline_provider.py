@@ -17,6 +17,10 @@ class OfflineProvider:
     name = OFFLINE
     model = "templates"
 
+    def __init__(self, max_duration: float | None = None) -> None:
+        self.max_duration = max_duration
+        """The longest video a prompt may ask for (the server's setting; None: the process's)."""
+
     def compose(
         self,
         prompt: str,
@@ -38,6 +42,7 @@ class OfflineProvider:
             variables={name: variable_text(value) for name, value in variables.items()}
             if variables
             else None,
+            max_duration=self.max_duration,
         )
         return composition.html
 

@@ -56,7 +56,7 @@ def get_provider(
     """
     kind = provider_name(name, settings)
     if kind == OFFLINE:
-        return OfflineProvider()
+        return OfflineProvider(settings.max_duration)
     model = (model or settings.model or DEFAULT_MODELS.get(kind) or "").strip()
     timeout, retries = settings.provider_timeout, settings.provider_retries
     if kind == ANTHROPIC:
