@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from service.api import create_app
 from service.api.auth import AuthConfig
-from service.cli import app as cli
+from service.cli import every_command
 from service.cli.serve_cmd import is_loopback
 
 
@@ -105,7 +105,7 @@ def test_serve_refuses_a_public_address_without_keys(tmp_path: Path, monkeypatch
 
     get_settings.cache_clear()
     try:
-        result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--port", "1"])
+        result = CliRunner().invoke(every_command(), ["serve", "--host", "0.0.0.0", "--port", "1"])
     finally:
         get_settings.cache_clear()
     assert result.exit_code != 0

@@ -22,7 +22,7 @@ from starlette.routing import Route
 from sandbox import CANONICAL_SIZES
 from sandbox.fonts import ALIASES, FAMILIES
 from service.api.app import create_app
-from service.cli import app as cli_app
+from service.cli import every_command
 from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,7 +252,7 @@ def shown_default(default: object) -> str | None:
 
 
 # An app with several commands is a group; get_command is typed as returning any command.
-COMMANDS = typer.main.get_command(cli_app).commands  # type: ignore[attr-defined]
+COMMANDS = typer.main.get_command(every_command()).commands  # type: ignore[attr-defined]
 
 
 def test_every_command_has_a_section_in_cli_md() -> None:

@@ -19,6 +19,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err_console = Console(stderr=True, highlight=False)
+
+
+@app.callback()
+def _commands() -> None:
+    """Keeps `seekreel COMMAND` a command name even when only that command's module is loaded
+    (Typer runs a lone command without its name otherwise)."""
+
+
 T = TypeVar("T")
 
 

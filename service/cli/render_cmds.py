@@ -25,8 +25,6 @@ from sandbox import (
 
 from ..files import write_atomically
 from ..settings import Settings, get_settings
-from ..storage.db import database_url
-from ..storage.doctor import database_check
 from .app import WarningLines, app, fail, run_work
 from .inputs import read_composition, read_variables
 from .progress import FrameCallback, frame_progress
@@ -146,6 +144,9 @@ def frame(
 @app.command()
 def doctor() -> None:
     """Check the browser, ffmpeg, fonts, isolation layers, model providers and the render farm."""
+    from ..storage.db import database_url  # the database layer loads only for the one command that needs it
+    from ..storage.doctor import database_check
+
     checks = asyncio.run(run_checks())
     settings = get_settings()
     checks.append(database_check(database_url(settings.data_dir, settings.database_url)))
