@@ -251,6 +251,27 @@ def test_projects_left_in_progress_resume_once_then_fail_with_a_reason(tmp_path:
     assert "stopped twice" in (gave_up.error or "")
 
 
+def test_a_clients_note_joins_the_projects_meta_and_outlives_the_process(tmp_path: Path) -> None:
+    """What the Slack bot keeps there (where its review card is): the other keys and the status stay."""
+    settings = make_settings(tmp_path)
+    store = open_store(settings.data_dir, settings.database_url)
+    origin = {"via": "slack", "slack": {"channel_id": "C1", "user_id": "U1"}}
+    project = store.projects.create_project(
+        user_id="u1", source="text", topic=None, title="t", settings={}, render={}, meta=origin
+    )
+    store.projects.update_project(project.id, status="NeedsApproval")
+    noted = store.projects.merge_meta(project.id, {"slack_card": {"channel": "C1", "ts": "1.000002"}})
+    assert noted is not None and noted.status.value == "NeedsApproval"
+    assert store.projects.merge_meta("pr_nonesuch", {"slack_card": {}}) is None
+    store.close()
+    reopened = open_store(settings.data_dir, settings.database_url)
+    try:
+        kept = reopened.projects.get_project(project.id)
+        assert kept is not None and kept.meta == {**origin, "slack_card": {"channel": "C1", "ts": "1.000002"}}
+    finally:
+        reopened.close()
+
+
 # ---- a server killed while Finalizing ------------------------------------------------------
 
 

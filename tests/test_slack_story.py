@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from test_storyboard_jobs import audio_seconds
 
 from service.projects import ProjectService, StoryFailed
 from service.projects.pipeline_engine import PipelineEngine
+from service.slack.review import CARD
 from service.slack.review_messages import APPROVE_ACTION, CANCEL_ACTION, OPEN_REVIEW_ACTION
 from service.storage import Project, ProjectStatus
 from tests.fakes.models import fake_model
@@ -63,6 +65,36 @@ def review_card(slack: FakeSlack) -> dict[str, Any]:
     return next(c.params for c in slack.calls_to("chat.postMessage") if "Review" in c.params.get("text", ""))
 
 
+async def card_posted(bot: Bot) -> tuple[Project, str, str]:
+    """`reviewing(bot)`, and (channel, ts) of its card once the bot has kept where it posted it."""
+    project = await reviewing(bot)
+    kept = await eventually(
+        lambda: (found := projects(bot).projects.get_project(project.id)) and found.meta.get(CARD),
+        "where the card was posted, in the project",
+    )
+    return project, kept["channel"], kept["ts"]
+
+
+async def card_updated(slack: FakeSlack, channel: str, ts: str, decided: str) -> dict[str, Any]:
+    """The one `chat.update` of the card at (channel, ts): its blocks say `decided`, without buttons."""
+    await eventually(lambda: slack.calls_to("chat.update"), "the card, updated")
+    (update,) = [c.params for c in slack.calls_to("chat.update")]
+    assert (update["channel"], update["ts"]) == (channel, ts)
+    assert [b for b in update["blocks"] if b["type"] == "actions"] == []
+    assert decided in str(update["blocks"]) and f"*1.* {SECTIONS[0]}" in str(update["blocks"])
+    assert slack.message(channel, ts)["blocks"] == update["blocks"]  # Slack now shows that
+    return update
+
+
+async def click_late(bot: Bot, action: str, project_id: str, ts: str) -> dict[str, Any]:
+    """A click on the card at `ts` after the project was decided elsewhere: the answer to the clicker."""
+    await bot.interact(
+        button_click(action, project_id, response_url=bot.slack.response_url("late"), message_ts=ts)
+    )
+    (told,) = await eventually(lambda: bot.slack.responses_to("late"), "the answer to the late click")
+    return told
+
+
 def buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
     actions = next(b for b in card["blocks"] if b["type"] == "actions")
     return {b["action_id"]: b for b in actions["elements"]}
@@ -105,6 +137,7 @@ async def test_story_is_reviewed_in_the_channel_then_approved_and_posted_with_so
         assert "Approved by <@U0KIRA>" in str(decided["blocks"])
         assert (await projects(bot).find(project.id)).status is ProjectStatus.COMPLETED
         assert [r for r in slack.responses_to("story")] == []  # nothing went wrong
+        assert slack.calls_to("chat.update") == []  # the click's answer replaced the card already
 
 
 async def test_cancel_fails_the_project_and_tells_the_person(tmp_path: Path, slack: FakeSlack) -> None:
@@ -119,6 +152,76 @@ async def test_cancel_fails_the_project_and_tells_the_person(tmp_path: Path, sla
         assert "Cancelled by <@U0KIRA>" in str(decided["blocks"])
         await asyncio.sleep(0.3)
         assert slack.shared == [] and done.job_id is None
+        assert slack.calls_to("chat.update") == []
+
+
+async def test_a_story_approved_in_the_editor_has_its_card_updated_and_an_old_click_is_too_late(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    async with running_bot(tmp_path, slack) as bot:
+        project, channel, ts = await card_posted(bot)
+        assert buttons(slack.message(channel, ts) or {})[APPROVE_ACTION]  # the card as posted
+
+        approved = await projects(bot).approve(project.user_id, project.id)  # as POST /projects/{id}/approve
+        await card_updated(
+            slack, channel, ts, "Approved in the editor — rendering, the video will appear here."
+        )
+
+        told = await click_late(bot, APPROVE_ACTION, project.id, ts)
+        assert told["response_type"] == "ephemeral" and "Too late to approve this video" in told["text"]
+
+        shared = (await eventually(lambda: slack.shared, "the video upload"))[0]
+        assert shared.channel == channel and shared.initial_comment == "“Rivers”"
+        done = await status_of(bot, project.id, ProjectStatus.COMPLETED)
+        assert done.job_id == approved.job_id and len(slack.shared) == 1  # the late click rendered nothing
+        assert len(slack.calls_to("chat.update")) == 1 and slack.responses_to("story") == []
+
+
+async def test_a_story_cancelled_in_the_editor_after_a_restart_has_its_card_updated(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    async with running_bot(tmp_path, slack) as bot:
+        project, channel, ts = await card_posted(bot)
+    async with running_bot(tmp_path, slack) as bot:  # the same data folder: a restarted server
+        await projects(bot).cancel(project.user_id, project.id)  # as POST /projects/{id}/cancel
+        await card_updated(slack, channel, ts, "Cancelled in the editor.")
+        (told,) = await eventually(lambda: slack.responses_to("story"), "the cancellation message")
+        assert "Cancelled “Rivers”" in told["text"]
+
+        assert (
+            "Too late to cancel this video" in (await click_late(bot, CANCEL_ACTION, project.id, ts))["text"]
+        )
+
+
+async def test_a_card_deleted_in_slack_is_not_updated_and_the_project_goes_on(
+    tmp_path: Path, slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running_bot(tmp_path, slack) as bot:
+        project, channel, ts = await card_posted(bot)
+        slack.delete_message(channel, ts)
+        with caplog.at_level(logging.WARNING, logger="service.slack.outbox"):
+            await projects(bot).cancel(project.user_id, project.id)
+            (told,) = await eventually(lambda: slack.responses_to("story"), "the cancellation message")
+            await eventually(lambda: "message_not_found" in caplog.text, "the refused update, logged")
+    assert [(c.params["channel"], c.params["ts"]) for c in slack.calls_to("chat.update")] == [(channel, ts)]
+    assert "Cancelled “Rivers”" in told["text"]
+    assert (await projects(bot).find(project.id)).error_code == "cancelled"
+
+
+async def test_a_card_shown_only_to_the_person_is_left_alone_when_cancelled_in_the_editor(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    slack.not_in_channel.add("C0LAUNCH")
+    async with running_bot(tmp_path, slack) as bot:
+        await bot.command(STORY, key="story")
+        (card,) = await eventually(lambda: slack.responses_to("story"), "the card, shown only to the person")
+        assert "only you see it" in str(card["blocks"])
+        project = await project_of(bot)
+        await projects(bot).cancel(project.user_id, project.id)
+        await eventually(lambda: len(slack.responses_to("story")) == 2, "the cancellation message")
+        await asyncio.sleep(0.3)
+    assert CARD not in (await projects(bot).find(project.id)).meta
+    assert slack.calls_to("chat.update") == []
 
 
 async def test_a_second_story_while_one_is_active_names_the_active_project(

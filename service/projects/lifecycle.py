@@ -254,6 +254,12 @@ class ProjectService:
             shutil.rmtree(self.section_files(project_id) / section_id, ignore_errors=True)
             return await self.get(user_id, project_id)
 
+    async def annotate(self, project_id: str, meta: Mapping[str, Any]) -> Project | None:
+        """Keep `meta` with the project (keys set, others left): what a client needs to find again
+        later, across restarts — e.g. where the Slack bot posted the review card. Listeners are
+        not told: nothing about the project itself changed."""
+        return await asyncio.to_thread(self.projects.merge_meta, project_id, dict(meta))
+
     # ---- approving, cancelling ----------------------------------------------------------
 
     async def approve(

@@ -37,6 +37,14 @@ class Origin:
     thread_ts: str | None = None
 
 
+@dataclass(frozen=True)
+class Posted:
+    """Where `chat.postMessage` put a message: what `chat.update` needs to change it later."""
+
+    channel: str
+    ts: str
+
+
 class SlackOutbox:
     """The bot's side of the conversation, and the background tasks that carry it."""
 
@@ -95,9 +103,25 @@ class SlackOutbox:
         """Post to an interaction's `response_url` (e.g. to replace the message a button was on)."""
         return await asyncio.to_thread(_respond, response_url, message)
 
-    async def post(self, message: messages.Message) -> None:
+    async def post(self, message: messages.Message) -> Posted:
         """`chat.postMessage` (channel, text, blocks, thread_ts in `message`); SlackClientError if refused."""
-        await asyncio.to_thread(lambda: self.client.chat_postMessage(**message))
+        reply = await asyncio.to_thread(lambda: self.client.chat_postMessage(**message))
+        return Posted(channel=str(reply["channel"]), ts=str(reply["ts"]))
+
+    async def update(self, posted: Posted, message: messages.Message) -> None:
+        """`chat.update` of a message the bot posted (text, blocks in `message`). A refusal — the
+        message was deleted, the channel archived — is logged: the message stays as it was."""
+        try:
+            await asyncio.to_thread(
+                lambda: self.client.chat_update(
+                    channel=posted.channel,
+                    ts=posted.ts,
+                    text=message.get("text", ""),
+                    blocks=message.get("blocks"),
+                )
+            )
+        except (SlackClientError, OSError) as exc:
+            log.warning("could not update the message %s in %s: %s", posted.ts, posted.channel, exc)
 
     async def upload(self, video: Path, origin: Origin, *, filename: str, title: str, comment: str) -> None:
         """The MP4 into the channel (its thread, if any); Failure worded for the person if Slack refuses."""

@@ -6,7 +6,9 @@
     anything that fails                    → an ephemeral message to that person
 
 Where to answer is kept in the project's meta (`slack`), so a project that finishes after a
-restart, or one approved in the web editor, still ends up in its channel. The project service
+restart, or one approved in the web editor, still ends up in its channel. So is where the review
+card was posted (`slack_card`: channel and ts): a project approved or cancelled in the editor
+has its card updated in place, buttons gone, even after a restart. The project service
 is the one the HTTP API uses: the one-active-project rule holds per Slack user, and the same
 project can be opened and edited in the editor's review page.
 """
@@ -35,13 +37,15 @@ from ..storage import Project, ProjectStatus
 from . import messages
 from . import review_messages as cards
 from .commands import StoryCommand
-from .outbox import Origin, SlackOutbox
+from .outbox import Origin, Posted, SlackOutbox
 from .outcomes import Failure, describe_failure
 from .worker import slug
 
 log = logging.getLogger(__name__)
 
 APPROVE, CANCEL = cards.APPROVE_ACTION, cards.CANCEL_ACTION
+CARD = "slack_card"
+"""The project's meta key for where its review card was posted (channel, ts), for `chat.update`."""
 
 
 def slack_user(team_id: str, user_id: str) -> str:
@@ -67,6 +71,8 @@ class SlackReviews:
         self.render = dict(render)
         """resolution, quality of the videos (the Slack settings)."""
         self.public_base_url = public_base_url
+        self._clicked: set[str] = set()
+        """Projects an Approve / Cancel click is deciding: the click's own answer replaces their card."""
         projects.add_listener(self.project_changed)
 
     # ---- starting -----------------------------------------------------------------------
@@ -142,7 +148,10 @@ class SlackReviews:
             return
         if project.status is ProjectStatus.NEEDS_APPROVAL:
             self.outbox.spawn(self._post_card(project, origin))
-        elif project.status is ProjectStatus.COMPLETED:
+            return
+        if project.status is ProjectStatus.FINALIZING or project.error_code == "cancelled":
+            self._decided(project, origin)
+        if project.status is ProjectStatus.COMPLETED:
             interrupted = messages.failure_message(
                 "Your video was made but not posted",
                 "The seekreel server restarted while uploading it.",
@@ -161,7 +170,7 @@ class SlackReviews:
             thread_ts=origin.thread_ts,
         )
         try:
-            await self.outbox.post(card)
+            posted = await self.outbox.post(card)
         except SlackClientError as exc:
             # the channel is closed to the bot: the person still gets the card (its buttons work)
             log.warning("posting the review card of %s failed: %s", project.id, exc)
@@ -170,6 +179,30 @@ class SlackReviews:
                 f"Invite me with /invite {await self.outbox.bot_mention()} to share the next one."
             )
             await self.outbox.tell(origin, messages.ephemeral(card["text"], blocks=[note, *card["blocks"]]))
+            return  # an ephemeral message cannot be updated: a decision elsewhere leaves it as it is
+        saved = await self.projects.annotate(project.id, {CARD: dataclasses.asdict(posted)})
+        if saved is not None and saved.status is not ProjectStatus.NEEDS_APPROVAL:
+            # decided in the editor while the card was on its way, so that decision found no card
+            await self._update_card(saved, origin, posted)
+
+    def _decided(self, project: Project, origin: Origin) -> None:
+        """Approved or cancelled: outside Slack, the review card (if it was posted) is updated to say so."""
+        if project.id in self._clicked:  # the click's own answer replaces the card
+            self._clicked.discard(project.id)
+            return
+        posted = _card(project.meta)
+        if posted is not None:
+            self.outbox.spawn(self._update_card(project, origin, posted))
+
+    async def _update_card(self, project: Project, origin: Origin, posted: Posted) -> None:
+        card = cards.review_card(
+            project,
+            channel=posted.channel,
+            requester=origin.user_id,
+            url=self._url(project.id),
+            decided=_decision(project, by=None),
+        )
+        await self.outbox.update(posted, card)
 
     async def _post_video(self, project: Project, origin: Origin) -> None:
         job = await self.jobs.get(project.job_id) if project.job_id else None
@@ -211,14 +244,7 @@ class SlackReviews:
             await self.outbox.tell(clicker, cards.not_yours(requester))
             return
         try:
-            if action == APPROVE:
-                project = await self.projects.approve(
-                    project.user_id, project_id, job_meta={"approved_by": clicker.user_id}
-                )
-                decided = f":white_check_mark: Approved by <@{clicker.user_id}>: rendering — the video will appear here."
-            else:
-                project = await self.projects.cancel(project.user_id, project_id)
-                decided = f":wastebasket: Cancelled by <@{clicker.user_id}>."
+            project = await self._apply(action, project, clicker)
         except NotAllowedNow as exc:
             verb = "approve" if action == APPROVE else "cancel"
             await self.outbox.tell(
@@ -234,9 +260,22 @@ class SlackReviews:
                 channel=clicker.channel_id,
                 requester=requester,
                 url=self._url(project.id),
-                decided=decided,
+                decided=_decision(project, by=clicker.user_id),
             )
             await self.outbox.respond(clicker.response_url, {**card, "replace_original": True})
+
+    async def _apply(self, action: str, project: Project, clicker: Origin) -> Project:
+        """Approve or cancel for a click, marked so that the change it causes leaves the card to the click."""
+        self._clicked.add(project.id)
+        try:
+            if action == APPROVE:
+                return await self.projects.approve(
+                    project.user_id, project.id, job_meta={"approved_by": clicker.user_id}
+                )
+            return await self.projects.cancel(project.user_id, project.id)
+        except BaseException:
+            self._clicked.discard(project.id)  # nothing changed: no notification comes to take the mark
+            raise
 
     def _url(self, project_id: str) -> str | None:
         return cards.review_url(project_id, self.public_base_url)
@@ -253,6 +292,17 @@ def _origin(meta: Mapping[str, Any]) -> Origin | None:
         response_url=slack.get("response_url"),
         thread_ts=slack.get("thread_ts"),
     )
+
+
+def _card(meta: Mapping[str, Any]) -> Posted | None:
+    """Where the project's review card is in the channel (None: not posted, or only ephemerally)."""
+    card = meta.get(CARD)
+    return Posted(channel=str(card["channel"]), ts=str(card["ts"])) if isinstance(card, dict) else None
+
+
+def _decision(project: Project, *, by: str | None) -> str:
+    """The card's last line for a project past NeedsApproval: approved, unless it was cancelled."""
+    return cards.cancelled(by) if project.error_code == "cancelled" else cards.approved(by)
 
 
 def _slack_error(exc: SlackClientError) -> str:

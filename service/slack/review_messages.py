@@ -83,6 +83,17 @@ def review_card(
     return message
 
 
+def approved(by: str | None) -> str:
+    """The review card's last line once approved: by a Slack user's click, or (None) in the editor."""
+    who = f"by <@{by}>" if by else "in the editor"
+    return f":white_check_mark: Approved {who} — rendering, the video will appear here."
+
+
+def cancelled(by: str | None) -> str:
+    """The review card's last line once cancelled: by a Slack user's click, or (None) in the editor."""
+    return f":wastebasket: Cancelled {f'by <@{by}>' if by else 'in the editor'}."
+
+
 def _buttons(project_id: str, url: str | None) -> list[dict[str, Any]]:
     cancel = button(CANCEL_ACTION, "Cancel", value=project_id, style="danger")
     cancel["confirm"] = {

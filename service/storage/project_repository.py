@@ -135,6 +135,16 @@ class ProjectStore:
                 return None
         return self.get_project(project_id)
 
+    def merge_meta(self, project_id: str, changes: dict[str, Any]) -> Project | None:
+        """Set keys of the project's `meta` (the others stay), whatever its status; None when it
+        does not exist. The row is locked while it is read and written, so no change is lost."""
+        with self._sessions.begin() as s:
+            row = s.get(ProjectRow, project_id, with_for_update=True)
+            if row is None:
+                return None
+            row.meta = {**(row.meta or {}), **changes}
+        return self.get_project(project_id)
+
     def projects_with_status(self, statuses: Iterable[ProjectStatus]) -> list[Project]:
         """Projects in any of the given states, oldest first, with their sections."""
         values = [ProjectStatus(x).value for x in statuses]

@@ -2,7 +2,8 @@
 
 It speaks Slack's wire protocol (form or JSON bodies, `Authorization: Bearer`, `{"ok": false,
 "error": …}` answers with HTTP 200) so the real `slack_sdk` clients talk to it unchanged through
-their base URL. It records every call; tests inspect the records. Failures are switched on per
+their base URL. It records every call, and keeps every message posted in a channel as `chat.update`
+left it; tests inspect both. Failures are switched on per
 channel (`not_in_channel`, `missing_channels`), for uploads (`upload_status`), for response URLs
 (`expired_responses`) and as rate limits (`rate_limit_once`).
 
@@ -67,6 +68,8 @@ class FakeSlack:
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     """(key, JSON body) posted to `response_url(key)`, in order."""
     uploads: dict[str, bytes] = field(default_factory=dict)
+    messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    """(channel, ts) → the message (`text`, `blocks`) as posted, or as last updated."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -123,6 +126,15 @@ class FakeSlack:
         with self._lock:
             return [body for k, body in self.responses if k == key]
 
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        with self._lock:
+            return self.messages.get((channel, ts))
+
+    def delete_message(self, channel: str, ts: str) -> None:
+        """What a person deleting the bot's message does: later `chat.update`s get `message_not_found`."""
+        with self._lock:
+            del self.messages[(channel, ts)]
+
     def request_count(self) -> int:
         """Everything the fake has been asked: API calls, uploads and response_url posts."""
         with self._lock:
@@ -159,6 +171,7 @@ class FakeSlack:
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
             "chat.postEphemeral": self._post_ephemeral,
+            "chat.update": self._update,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
         }.get(method)
@@ -182,7 +195,25 @@ class FakeSlack:
         if not params.get("text") and not params.get("blocks"):
             return _error("no_text")
         ts = self._next_ts()
-        return _ok(channel=params["channel"], ts=ts, message={"text": params.get("text"), "ts": ts})
+        message = {"type": "message", "user": self.bot_user_id, "ts": ts, **_content(params)}
+        with self._lock:
+            self.messages[(params["channel"], ts)] = message
+        return _ok(channel=params["channel"], ts=ts, message=message)
+
+    def _update(self, params: dict[str, Any]) -> Response:
+        """`chat.update`: the message at (channel, ts) gets the new text and blocks (the others stay)."""
+        channel, ts = params.get("channel"), params.get("ts")
+        if problem := self._channel_problem(channel):
+            return _error(problem)
+        if not params.get("text") and not params.get("blocks"):
+            return _error("no_text")
+        with self._lock:
+            message = self.messages.get((str(channel), str(ts)))
+            if message is None:
+                return _error("message_not_found")
+            message.update(_content(params))
+            message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
+            return _ok(channel=channel, ts=ts, text=message.get("text"), message=dict(message))
 
     def _post_ephemeral(self, params: dict[str, Any]) -> Response:
         if problem := self._channel_problem(params.get("channel")):
@@ -275,6 +306,14 @@ async def _params(request: Request) -> dict[str, Any]:
     elif body:
         params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
     return params
+
+
+def _content(params: dict[str, Any]) -> dict[str, Any]:
+    """A message's text and blocks from a call's parameters (blocks come as JSON text in a form body)."""
+    blocks = params.get("blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    return {"text": params.get("text") or "", **({"blocks": blocks} if blocks is not None else {})}
 
 
 def _ok(**fields: Any) -> JSONResponse:
