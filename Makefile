@@ -43,6 +43,7 @@ typecheck: setup
 bench: setup
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_story.py
+	$(BIN)/python scripts/bench_scale.py
 	$(BIN)/python scripts/bench_farm.py
 
 clean:
