@@ -260,7 +260,9 @@ def run_anchor_bench(shared: Path, comps: list[Path], runs: int, extra: list[str
     ]  # fmt: skip
     rows = []
     # Run from a neutral folder: started inside this repository, the reference CLI fails.
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir()) as proc:
+    with subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir(), env={**os.environ, **DETACHED}
+    ) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
             print("  " + line, end="", flush=True)
@@ -271,6 +273,14 @@ def run_anchor_bench(shared: Path, comps: list[Path], runs: int, extra: list[str
     if proc.returncode != 0:
         raise RuntimeError(f"anchor_bench.py exited with status {proc.returncode}")
     return rows
+
+
+DETACHED = {"HYPERFRAMES_RENDER_DETACHED": "1"}
+"""Set for every run of the reference renderer. HyperFrames cancels its render when any ancestor
+process (up to 64 levels: shells, terminals, job runners) exits or changes identity; on a machine
+where other work starts and ends, that failed whole bench runs with
+"render_cancelled_parent_exited". Its own switch for detached renders turns that watch off and
+changes nothing about how it renders."""
 
 
 class ReferenceRunner:
@@ -285,7 +295,7 @@ class ReferenceRunner:
 
     def run(self, src: Path) -> Measured:
         cmd, env = self.module.hyperframes_cmd(src, self.work / f"{src.stem}.mp4", self.work)
-        return run_measured(cmd, env, log=self.work / "hyperframes.log", cwd=self.work)
+        return run_measured(cmd, {**env, **DETACHED}, log=self.work / "hyperframes.log", cwd=self.work)
 
 
 def _is_number(text: str) -> bool:
