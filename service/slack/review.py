@@ -252,9 +252,9 @@ class SlackReviews:
         if project.user_id != slack_user(team_id, clicker.user_id):
             await self.outbox.tell(clicker, cards.not_yours(requester))
             return
-        url = self._url(project.id)
         if action == OPEN:
-            if url is not None:
+            url = self._url(project.id)
+            if url is not None:  # else the card had no such button
                 await self.outbox.tell(clicker, cards.review_link(project, url, self.grant_ttl))
             return
         try:
