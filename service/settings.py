@@ -164,6 +164,8 @@ class Settings(BaseSettings):
     """A finished project's voices and backgrounds are deleted after this long (the record stays)."""
     signed_url_ttl: int = 24 * 3600
     """Seconds a signed download link (the storyboard API's `videoUrl`) works without a key."""
+    review_link_ttl: int = 7 * 24 * 3600
+    """Seconds an editor link the Slack bot gives the person who asked for a video opens that project."""
 
     # Validation (service/validation)
     validation_max_bytes: int = 50_000

@@ -233,3 +233,41 @@ def test_a_failed_project_shows_why(browser: Browser, tmp_path: Path) -> None:
         assert page.text_content("#decision-status") == "Failed" and page.is_hidden("#project-approve")
         assert page.get_attribute(".section-card >> nth=0", "data-status") == "failed"
     assert problems == []
+
+
+def test_a_review_link_opens_its_project_without_a_key_and_a_bad_one_says_so(
+    browser: Browser, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path, api_keys="alice-key")
+    app = create_app(settings)
+    with LiveServer(app) as server:
+        alice = {"Authorization": "Bearer alice-key"}
+        created = httpx.post(
+            f"{server.url}/projects", json={"text": SCRIPT, "resolution": "160x90"}, headers=alice
+        ).json()
+        grant = app.state.auth.grant(created["id"], 3600)
+        page, problems = open_page(browser, server.url, f"/?project={created['id']}&grant={grant}")
+        page.wait_for_selector('#project-status[data-status="NeedsApproval"]', timeout=60_000)
+        assert [c["text"] for c in cards(page)] == SCRIPT.split("\n\n")
+        assert page.evaluate("new URLSearchParams(location.search).get('grant')") == grant  # reloads work
+        page.wait_for_function("Number(document.getElementById('review-scrubber').max) > 0")  # the preview
+        page.wait_for_function(  # the voices, which <audio> elements load with the grant in their URL
+            "() => { const a = [...document.querySelectorAll('#review-narration audio')];"
+            " return a.length === 2 && a.every(e => e.src.includes('grant=') && e.duration > 0); }"
+        )
+
+        page.click("#project-approve")
+        page.wait_for_function(
+            "() => document.getElementById('project-video').readyState >= 1", timeout=120_000
+        )
+        assert page.get_attribute("#project-status", "data-status") == "Completed"
+        assert not page.evaluate("document.getElementById('key-dialog').open")  # never asked for a key
+
+        expired = app.state.auth.grant(created["id"], 60, now=1_000_000)
+        page.goto(f"{server.url}/?project={created['id']}&grant={expired}")
+        page.wait_for_selector("#project-problem:not([hidden])")
+        assert page.text_content("#project-title") == "This review link doesn't work"
+        assert "expired" in page.text_content("#project-problem")
+        assert page.is_hidden("#project-approve") and page.is_hidden("#project-cancel")
+        assert not page.evaluate("document.getElementById('key-dialog').open")
+    assert [p for p in problems if not p.startswith("net::ERR_ABORTED")] == []

@@ -178,7 +178,7 @@ def test_review_card_lists_sections_escaped_with_buttons_for_the_project() -> No
         a_project(2, warnings=("scene 1: a colour instead",)),
         channel="C1",
         requester="U1",
-        url="https://s.example/?project=pr_1",
+        editor=True,
         thread_ts="1.2",
     )
     texts = [b["text"]["text"] for b in card["blocks"] if b["type"] == "section"]
@@ -188,15 +188,18 @@ def test_review_card_lists_sections_escaped_with_buttons_for_the_project() -> No
     assert sum("a colour instead" in str(b) for b in card["blocks"]) == 2
     buttons = {b["action_id"]: b for b in card["blocks"][-1]["elements"]}
     assert buttons[APPROVE_ACTION]["value"] == buttons[CANCEL_ACTION]["value"] == "pr_1"
-    assert buttons[OPEN_REVIEW_ACTION]["url"] == "https://s.example/?project=pr_1"
+    # not a link: a link on a card is the whole channel's, and the review link opens the project
+    assert buttons[OPEN_REVIEW_ACTION]["value"] == "pr_1" and "url" not in buttons[OPEN_REVIEW_ACTION]
     assert "confirm" in buttons[CANCEL_ACTION] and buttons[APPROVE_ACTION]["style"] == "primary"
 
 
 def test_a_long_script_stays_within_slacks_block_limit_and_a_decided_card_has_no_buttons() -> None:
-    card = review_card(a_project(60), channel="C1", requester="U1", url=None)
+    card = review_card(a_project(60), channel="C1", requester="U1", editor=False)
     assert len(card["blocks"]) <= 50
     assert "…and 20 more sections, in the editor." in str(card["blocks"])
     assert [b["action_id"] for b in card["blocks"][-1]["elements"]] == [APPROVE_ACTION, CANCEL_ACTION]
-    decided = review_card(a_project(1), channel="C1", requester="U1", url=None, decided="Approved by <@U1>")
+    decided = review_card(
+        a_project(1), channel="C1", requester="U1", editor=True, decided="Approved by <@U1>"
+    )
     assert not [b for b in decided["blocks"] if b["type"] == "actions"]
     assert decided["blocks"][-1]["elements"][0]["text"] == "Approved by <@U1>"

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from test_slack_bot import PUBLIC_URL, Bot, decode_mp4, eventually, running_bot
 from test_storyboard_jobs import audio_seconds
@@ -118,7 +120,7 @@ async def test_story_is_reviewed_in_the_channel_then_approved_and_posted_with_so
         assert "<@U0KIRA>" in texts[0]
         review = buttons(card)
         assert review[APPROVE_ACTION]["value"] == review[CANCEL_ACTION]["value"] == project.id
-        assert review[OPEN_REVIEW_ACTION]["url"] == f"{PUBLIC_URL}/?project={project.id}"
+        assert review[OPEN_REVIEW_ACTION]["value"] == project.id and "url" not in review[OPEN_REVIEW_ACTION]
 
         click = button_click(APPROVE_ACTION, project.id, response_url=slack.response_url("approve"))
         r = await bot.interact(click)
@@ -138,6 +140,61 @@ async def test_story_is_reviewed_in_the_channel_then_approved_and_posted_with_so
         assert (await projects(bot).find(project.id)).status is ProjectStatus.COMPLETED
         assert [r for r in slack.responses_to("story")] == []  # nothing went wrong
         assert slack.calls_to("chat.update") == []  # the click's answer replaced the card already
+
+
+async def review_link(bot: Bot, project: Project, ts: str, key: str = "open") -> str:
+    """Click "Open in editor" on the card at `ts` as its requester: the link in the answer, relative
+    to the service (the bot's client reaches it without DNS)."""
+    click = button_click(
+        OPEN_REVIEW_ACTION, project.id, response_url=bot.slack.response_url(key), message_ts=ts
+    )
+    await bot.interact(click)
+    (told,) = await eventually(lambda: bot.slack.responses_to(key), "the review link")
+    assert told["response_type"] == "ephemeral" and told["replace_original"] is False  # the card stays
+    assert "yours alone (it works for 7 days)" in told["text"]
+    url = re.search(r"<(https?://[^|>]+)\|", told["text"])
+    assert url is not None, told["text"]
+    assert url[1].startswith(f"{PUBLIC_URL}/?project={project.id}&grant=")
+    return url[1].removeprefix(PUBLIC_URL)
+
+
+async def test_open_in_editor_gives_the_requester_a_link_that_opens_and_approves_the_project_in_the_editor(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    async with running_bot(tmp_path, slack) as bot:
+        project, channel, ts = await card_posted(bot)
+        # the project is the Slack person's: without the link, the editor's caller (anonymous) finds nothing
+        assert (await bot.http.get(f"/projects/{project.id}")).status_code == 404
+
+        # someone else in the channel clicks it: no link for them
+        other = button_click(
+            OPEN_REVIEW_ACTION, project.id, response_url=slack.response_url("maya"), user_id="U0MAYA"
+        )
+        await bot.interact(other)
+        (refused,) = await eventually(lambda: slack.responses_to("maya"), "the refusal")
+        assert "Only <@U0KIRA>" in refused["text"] and "grant=" not in json.dumps(refused)
+
+        link = await review_link(bot, project, ts)
+        page = await bot.http.get(link)  # the editor, which reads project and grant from its address
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert page.headers["referrer-policy"] == "no-referrer"  # the grant does not leak to other sites
+        grant = {"X-Seekreel-Grant": dict(httpx.URL(link).params)["grant"]}
+        opened = await bot.http.get(f"/projects/{project.id}", headers=grant)
+        assert opened.status_code == 200 and [s["text"] for s in opened.json()["sections"]] == SECTIONS
+        audio = opened.json()["sections"][0]["audio_url"]  # <audio src> carries the grant in its query
+        assert (await bot.http.get(audio, params={"grant": grant["X-Seekreel-Grant"]})).status_code == 200
+
+        approved = await bot.http.post(f"/projects/{project.id}/approve", headers=grant)
+        assert approved.status_code == 202 and approved.json()["status"] == "Finalizing"
+        await card_updated(
+            slack, channel, ts, "Approved in the editor — rendering, the video will appear here."
+        )
+        (shared,) = await eventually(lambda: slack.shared, "the video upload")
+        assert shared.channel == channel and shared.initial_comment == "“Rivers”"
+        await status_of(bot, project.id, ProjectStatus.COMPLETED)
+        video = await bot.http.get(f"/projects/{project.id}/video", headers=grant)
+        assert video.status_code == 200 and video.content == shared.data  # what Slack got
+        assert slack.responses_to("story") == []
 
 
 async def test_cancel_fails_the_project_and_tells_the_person(tmp_path: Path, slack: FakeSlack) -> None:
@@ -235,7 +292,7 @@ async def test_a_second_story_while_one_is_active_names_the_active_project(
         assert refused["response_type"] == "ephemeral"
         assert "already have a video in the works" in refused["text"]
         assert f"“Rivers” (`{active.id}`), NeedsApproval" in refused["text"]
-        assert f"{PUBLIC_URL}/?project={active.id}" in refused["text"]
+        assert f"{PUBLIC_URL}/?project={active.id}&grant=" in refused["text"]  # only the person sees it
         # another Slack user is not held up by it
         await bot.command("story\nSomeone else's script.", key="maya", user_id="U0MAYA")
         theirs = await project_of(bot, "U0MAYA")

@@ -117,7 +117,7 @@ def create_app(settings: Settings | None = None, *, engine: StoryEngine | None =
         app.include_router(compat.router, prefix=prefix)
 
     if settings.slack_signing_secret:  # the Slack bot: it verifies Slack's signatures itself
-        app.include_router(create_slack_router(settings, jobs, projects))
+        app.include_router(create_slack_router(settings, jobs, projects, auth.grant))
 
     mount_editor(app)
     mount_docs(app)

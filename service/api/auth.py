@@ -10,7 +10,10 @@ The `access_token` query parameter is accepted too (RFC 6750 §2.3) because a br
 by `AuthConfig.sign_path`) for one path, which is how `videoUrl` downloads need no header.
 
 The caller's identity (`CallerId`) is the OAuth client id, `key-<digest>` for an API key,
-or `anonymous` when the API is open: projects belong to it.
+or `anonymous` when the API is open: projects belong to it. A review grant (`X-Seekreel-Grant`
+header or `grant` query parameter, made by `AuthConfig.grant` for the editor links the Slack
+bot hands out) makes the caller the owner of one project, on that project's `/projects/{id}…`
+routes only: the Slack person it belongs to has no key, and on those routes needs none.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from .schemas import OAuthErrorOut, TokenOut, TokenRequest
 TOKEN_PREFIX = "srt_"
 ANONYMOUS = "anonymous"
 SIGNED_LINK = "signed-link"
+GRANT_HEADER = "X-Seekreel-Grant"
+GRANT_QUERY = "grant"
 
 
 @dataclass(frozen=True)
@@ -92,14 +97,27 @@ class AuthConfig:
 
     def sign_path(self, path: str, ttl: int, now: float | None = None) -> str:
         """`path?expires=…&signature=…`: GET works on that path alone, without a key, until it expires."""
-        expires = int((now or time.time()) + ttl)
-        query = urlencode({"expires": expires, "signature": self._sign(_link_payload(path, expires))})
-        return f"{path}?{query}"
+        expires, signature = self._sign_link(path, ttl, now)
+        return f"{path}?{urlencode({'expires': expires, 'signature': signature})}"
+
+    def grant(self, project_id: str, ttl: int, now: float | None = None) -> str:
+        """`<expires>.<signature>`: a signed link to the project's review scope, which the editor
+        sends along on that project's routes (`grant_valid`)."""
+        expires, signature = self._sign_link(_grant_scope(project_id), ttl, now)
+        return f"{expires}.{signature}"
+
+    def grant_valid(self, project_id: str, grant: str, now: float | None = None) -> bool:
+        expires, _, signature = grant.partition(".")
+        return self.signed_link_valid(_grant_scope(project_id), expires, signature, now)
 
     def signed_link_valid(self, path: str, expires: str, signature: str, now: float | None = None) -> bool:
         if not expires.isdigit() or int(expires) < (now or time.time()):
             return False
         return hmac.compare_digest(signature, self._sign(_link_payload(path, int(expires))))
+
+    def _sign_link(self, path: str, ttl: int, now: float | None) -> tuple[int, str]:
+        expires = int((now or time.time()) + ttl)
+        return expires, self._sign(_link_payload(path, expires))
 
     def _sign(self, payload: str) -> str:
         return _b64(hmac.new(self.secret, payload.encode(), hashlib.sha256).digest())
@@ -131,12 +149,15 @@ _bearer = HTTPBearer(
 )
 
 
-def require_auth(
+async def require_auth(
     request: Request, bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> str:
-    """Dependency for every API route: a valid API key, access token or signed link, when auth is
-    configured. Returns the caller's identity."""
+    """Dependency for every API route: a review grant on its project's routes; else a valid API key,
+    access token or signed link, when auth is configured. Returns the caller's identity."""
     config: AuthConfig = request.app.state.auth
+    owner = await _granted_owner(request, config)
+    if owner is not None:
+        return owner
     if not config.enabled:
         return ANONYMOUS
     query = request.query_params
@@ -163,6 +184,38 @@ def require_auth(
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
     return identity
+
+
+async def _granted_owner(request: Request, config: AuthConfig) -> str | None:
+    """The owner of the project whose route this is, when the request carries a valid grant for it.
+
+    A grant is looked at only on `/projects/{id}…`; elsewhere the usual rules apply, so it opens
+    no other route. Checked against the project the path names, a grant for another project
+    (or a tampered or expired one) is refused outright."""
+    grant = request.headers.get(GRANT_HEADER) or request.query_params.get(GRANT_QUERY)
+    project_id = _project_in_path(request.url.path)
+    if not grant or project_id is None:
+        return None
+    if not config.grant_valid(project_id, grant):
+        raise ApiError(
+            403,
+            "review_link_expired",
+            "this review link has expired or is not for this project: click “Open in editor” "
+            "on the video's card in Slack for a new one",
+        )
+    project = await request.app.state.services.projects.find(project_id)  # ProjectNotFound → 404
+    return str(project.user_id)
+
+
+def _project_in_path(path: str) -> str | None:
+    """`id` of `/projects/{id}` or `/projects/{id}/…`; None for any other path."""
+    parts = path.split("/")
+    return parts[2] if len(parts) > 2 and parts[1] == "projects" and parts[2] else None
+
+
+def _grant_scope(project_id: str) -> str:
+    """What a review grant signs: a path no route serves, so a grant is never a download link."""
+    return f"/projects/{project_id}/review"
 
 
 def _link_payload(path: str, expires: int) -> str:

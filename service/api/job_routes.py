@@ -21,6 +21,11 @@ from .storyboard_schemas import StageOut, StoryOutputsOut
 router = APIRouter(prefix="/jobs", tags=["jobs"], dependencies=[Authorized])
 
 HEARTBEAT_SECONDS = 15.0
+EVENTS_RESPONSE = {
+    "content": {"text/event-stream": {}},
+    "description": "`snapshot` first, then `status` and `progress` events (data: the job as JSON) "
+    "until the job is finished; then the stream ends.",
+}
 
 
 def job_out(job: Job, jobs: JobManager) -> JobOut:
@@ -68,19 +73,16 @@ async def get_job(job_id: str, svc: ServicesDep) -> JobOut:
     "/{job_id}/events",
     summary="Progress as server-sent events",
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "content": {"text/event-stream": {}},
-            "description": "`snapshot` first, then `status` and `progress` events (data: the job as JSON) "
-            "until the job is finished; then the stream ends.",
-        },
-        **error_responses(404),
-    },
+    responses={200: EVENTS_RESPONSE, **error_responses(404)},
 )
 async def job_events(job_id: str, svc: ServicesDep) -> StreamingResponse:
     await load_job(svc, job_id)
+    return events_response(svc.jobs, job_id)
+
+
+def events_response(jobs: JobManager, job_id: str) -> StreamingResponse:
     return StreamingResponse(
-        sse_stream(svc.jobs, job_id),
+        sse_stream(jobs, job_id),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 
 from ..jobs import Job, JobStatus
 from ..projects import NewProject, SceneMedia, job_output
 from ..storage import Project, ProjectStatus, Section, SectionStatus
 from .auth import SIGNED_LINK, Authorized, CallerId
 from .errors import ApiError, not_found
+from .job_routes import EVENTS_RESPONSE, events_response
 from .limits import check_prompt
 from .project_schemas import (
     ProjectCreate,
@@ -54,7 +55,7 @@ def project_out(project: Project) -> ProjectOut:
         settings=project.settings,
         sections=[section_out(project, s) for s in project.sections],
         job_id=project.job_id,
-        events_url=f"/jobs/{project.job_id}/events" if project.job_id else None,
+        events_url=f"{base}/events" if project.job_id else None,
         video_url=f"{base}/video" if done else None,
         captions_url=f"{base}/captions.vtt" if done else None,
         captions_srt_url=f"{base}/captions.srt" if done else None,
@@ -193,6 +194,18 @@ async def approve(project_id: str, svc: ServicesDep, caller: CallerId) -> Projec
 )
 async def cancel(project_id: str, svc: ServicesDep, caller: CallerId) -> ProjectOut:
     return project_out(await svc.projects.cancel(caller, project_id))
+
+
+@router.get(
+    "/{project_id}/events",
+    summary="The render's progress as server-sent events (once approved)",
+    response_class=StreamingResponse,
+    responses={200: EVENTS_RESPONSE, **error_responses(404, 409)},
+)
+async def project_events(project_id: str, svc: ServicesDep, caller: CallerId) -> StreamingResponse:
+    """The render job's `/jobs/{job_id}/events`, under the project: a review link (which opens
+    this project's routes only) follows the render here."""
+    return events_response(svc.jobs, (await _render_job(svc, caller, project_id)).id)
 
 
 @router.get(

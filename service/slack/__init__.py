@@ -2,7 +2,7 @@
 narrated project's script for approval first.
 
     from service.slack import create_slack_router
-    app.include_router(create_slack_router(settings, jobs, projects))   # when settings.slack_signing_secret is set
+    app.include_router(create_slack_router(settings, jobs, projects, auth.grant))   # when settings.slack_signing_secret is set
 
 Layout: signature.py (request signing), commands.py (what was typed), messages.py (Block Kit),
 outbox.py (replies, posts, uploads from background tasks), worker.py (the background render),

@@ -2,6 +2,7 @@
 
     /render story how a bill becomes law   → a project (ProjectService) for slack:<team>:<user>
     … NeedsApproval                        → the review card: every section, Approve / Cancel
+    Open in editor (only the person who asked) → a link to the editor's review page, for them alone
     Approve (only the person who asked)    → the render; Completed → the MP4 in the channel
     anything that fails                    → an ephemeral message to that person
 
@@ -10,14 +11,16 @@ restart, or one approved in the web editor, still ends up in its channel. So is 
 card was posted (`slack_card`: channel and ts): a project approved or cancelled in the editor
 has its card updated in place, buttons gone, even after a restart. The project service
 is the one the HTTP API uses: the one-active-project rule holds per Slack user, and the same
-project can be opened and edited in the editor's review page.
+project can be opened and edited in the editor's review page — through a link carrying a grant
+for that project (`grant`), since a Slack person has no API key. Such a link opens the project to
+whoever holds it, so it only ever goes to the person who asked, in messages only they see.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_sdk.errors import SlackClientError
@@ -43,7 +46,7 @@ from .worker import slug
 
 log = logging.getLogger(__name__)
 
-APPROVE, CANCEL = cards.APPROVE_ACTION, cards.CANCEL_ACTION
+APPROVE, CANCEL, OPEN = cards.APPROVE_ACTION, cards.CANCEL_ACTION, cards.OPEN_REVIEW_ACTION
 CARD = "slack_card"
 """The project's meta key for where its review card was posted (channel, ts), for `chat.update`."""
 
@@ -63,6 +66,8 @@ class SlackReviews:
         projects: ProjectService,
         jobs: JobManager,
         render: Mapping[str, Any],
+        grant: Callable[[str], str],
+        grant_ttl: int,
         public_base_url: str | None = None,
     ) -> None:
         self.outbox = outbox
@@ -70,6 +75,9 @@ class SlackReviews:
         self.jobs = jobs
         self.render = dict(render)
         """resolution, quality of the videos (the Slack settings)."""
+        self.grant = grant
+        """project id → a grant opening that project's routes for `grant_ttl` seconds."""
+        self.grant_ttl = grant_ttl
         self.public_base_url = public_base_url
         self._clicked: set[str] = set()
         """Projects an Approve / Cancel click is deciding: the click's own answer replaces their card."""
@@ -166,7 +174,7 @@ class SlackReviews:
             project,
             channel=origin.channel_id,
             requester=origin.user_id,
-            url=self._url(project.id),
+            editor=self.public_base_url is not None,
             thread_ts=origin.thread_ts,
         )
         try:
@@ -199,7 +207,7 @@ class SlackReviews:
             project,
             channel=posted.channel,
             requester=origin.user_id,
-            url=self._url(project.id),
+            editor=False,
             decided=_decision(project, by=None),
         )
         await self.outbox.update(posted, card)
@@ -227,7 +235,8 @@ class SlackReviews:
     # ---- deciding -----------------------------------------------------------------------
 
     def decide(self, action: str, project_id: str, clicker: Origin, team_id: str) -> None:
-        """An Approve / Cancel click, handled in the background (the interaction has been acked)."""
+        """An Approve / Cancel / Open in editor click, handled in the background (the interaction
+        has been acked)."""
         self.outbox.spawn(self._decide(action, project_id, clicker, team_id))
 
     async def _decide(self, action: str, project_id: str, clicker: Origin, team_id: str) -> None:
@@ -242,6 +251,11 @@ class SlackReviews:
         requester = origin.user_id if origin else clicker.user_id
         if project.user_id != slack_user(team_id, clicker.user_id):
             await self.outbox.tell(clicker, cards.not_yours(requester))
+            return
+        if action == OPEN:
+            url = self._url(project.id)
+            if url is not None:  # else the card had no such button
+                await self.outbox.tell(clicker, cards.review_link(project, url, self.grant_ttl))
             return
         try:
             project = await self._apply(action, project, clicker)
@@ -259,7 +273,7 @@ class SlackReviews:
                 project,
                 channel=clicker.channel_id,
                 requester=requester,
-                url=self._url(project.id),
+                editor=False,
                 decided=_decision(project, by=clicker.user_id),
             )
             await self.outbox.respond(clicker.response_url, {**card, "replace_original": True})
@@ -278,7 +292,11 @@ class SlackReviews:
             raise
 
     def _url(self, project_id: str) -> str | None:
-        return cards.review_url(project_id, self.public_base_url)
+        """The review page's link, for messages only the person who asked sees; none without the
+        service's public address (a link in Slack must be absolute)."""
+        if self.public_base_url is None:
+            return None
+        return cards.review_url(project_id, self.public_base_url, self.grant(project_id))
 
 
 def _origin(meta: Mapping[str, Any]) -> Origin | None:

@@ -7,6 +7,7 @@ Builders return plain dicts ready for Slack, like messages.py; the wording lives
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from ..storage import Project
 from .commands import StoryCommand
@@ -15,15 +16,19 @@ from .messages import Message, button, clip, ephemeral, escape, failure_message,
 APPROVE_ACTION = "project_approve"
 CANCEL_ACTION = "project_cancel"
 OPEN_REVIEW_ACTION = "project_open"
+REVIEW_ACTIONS = (APPROVE_ACTION, CANCEL_ACTION, OPEN_REVIEW_ACTION)
+"""The review card's buttons: each click carries the project's id and is the requester's alone."""
 MAX_SECTIONS_SHOWN = 40
 """A message holds at most 50 blocks; the rest of a long script is a line pointing to the editor."""
 MAX_LISTED = 3
 
 
-def review_url(project_id: str, public_base_url: str | None) -> str | None:
-    """The editor's review page for a project; a link in Slack must be absolute, so none without
-    the service's public address."""
-    return f"{public_base_url.rstrip('/')}/?project={project_id}" if public_base_url else None
+def review_url(project_id: str, public_base_url: str, grant: str) -> str:
+    """The editor's review page for a project, with the grant that opens it to the page's holder
+    (a Slack person has no API key). Only ever sent to the person who asked: whoever holds it can
+    edit, approve or cancel the project."""
+    query = urlencode({"project": project_id, "grant": grant})
+    return f"{public_base_url.rstrip('/')}/?{query}"
 
 
 def story_ack(command: StoryCommand) -> Message:
@@ -42,12 +47,16 @@ def review_card(
     *,
     channel: str,
     requester: str,
-    url: str | None,
+    editor: bool,
     thread_ts: str | None = None,
     decided: str | None = None,
 ) -> Message:
     """The sections for everyone in the channel to read, with Approve / Cancel for the person who
-    asked (`requester`, a Slack user id). `decided` replaces the buttons once someone decided."""
+    asked (`requester`, a Slack user id). `decided` replaces the buttons once someone decided.
+
+    `editor`: an "Open in editor" button too. It is not a link: a link on a card is everyone's,
+    and the review page's link opens the project to whoever holds it, so a click on it is answered
+    with the link, to the person who asked alone."""
     count = len(project.sections)
     intro = (
         f"<@{requester}> asked for a narrated video: {count} section{'s' if count != 1 else ''}. "
@@ -66,13 +75,13 @@ def review_card(
     if hidden > 0:
         blocks.append(_context(f"…and {hidden} more section{'s' if hidden != 1 else ''}, in the editor."))
     if decided:
-        blocks.append(_context(decided + (f" · <{url}|Open in editor>" if url else "")))
+        blocks.append(_context(decided))
     else:
-        if url:
+        if editor:
             blocks.append(
                 _context("*Open in editor* to change a section, hear it and scrub the whole video.")
             )
-        blocks.append({"type": "actions", "elements": _buttons(project.id, url)})
+        blocks.append({"type": "actions", "elements": _buttons(project.id, editor)})
     message: Message = {
         "channel": channel,
         "text": f"Review “{escape(clip(project.title, 150))}”: {count} sections to approve or cancel.",
@@ -94,7 +103,7 @@ def cancelled(by: str | None) -> str:
     return f":wastebasket: Cancelled {f'by <@{by}>' if by else 'in the editor'}."
 
 
-def _buttons(project_id: str, url: str | None) -> list[dict[str, Any]]:
+def _buttons(project_id: str, editor: bool) -> list[dict[str, Any]]:
     cancel = button(CANCEL_ACTION, "Cancel", value=project_id, style="danger")
     cancel["confirm"] = {
         "title": {"type": "plain_text", "text": "Cancel this video?"},
@@ -103,8 +112,8 @@ def _buttons(project_id: str, url: str | None) -> list[dict[str, Any]]:
         "deny": {"type": "plain_text", "text": "Keep it"},
     }
     buttons = [button(APPROVE_ACTION, "Approve", value=project_id, style="primary"), cancel]
-    if url:
-        buttons.append(button(OPEN_REVIEW_ACTION, "Open in editor", url=url))
+    if editor:
+        buttons.append(button(OPEN_REVIEW_ACTION, "Open in editor", value=project_id))
     return buttons
 
 
@@ -115,7 +124,21 @@ def video_comment(project: Project, approver: str | None) -> str:
 
 
 def not_yours(requester: str) -> Message:
-    return ephemeral(f":lock: Only <@{requester}>, who asked for this video, can approve or cancel it.")
+    return ephemeral(
+        f":lock: Only <@{requester}>, who asked for this video, can open it in the editor, approve or cancel it."
+    )
+
+
+def review_link(project: Project, url: str, valid_for: int) -> Message:
+    """The answer to "Open in editor": the review page's link, for the person who asked alone."""
+    days, unit = (valid_for // 86400, "day") if valid_for >= 86400 else (max(1, valid_for // 60), "minute")
+    lasts = f"{days} {unit}{'s' if days != 1 else ''}"
+    text = (
+        f":pencil2: <{url}|Open “{escape(clip(project.title, 150))}” in the editor> to change a section, "
+        f"hear it, scrub the whole video and approve it. This link is yours alone (it works for {lasts}): "
+        "don't share it."
+    )
+    return ephemeral(text, blocks=[section(text)])
 
 
 def active_project(project: Project | None, project_id: str, url: str | None) -> Message:

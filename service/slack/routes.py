@@ -9,7 +9,7 @@ when `SLACK_SIGNING_SECRET` is set.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qsl
@@ -41,9 +41,12 @@ RENDER_MESSAGE_SHORTCUT = "render_message"
 """callback_id of the message shortcut "Render this message" (see slack-manifest.yml)."""
 
 
-def create_slack_router(settings: Settings, jobs: JobManager, projects: ProjectService) -> APIRouter:
+def create_slack_router(
+    settings: Settings, jobs: JobManager, projects: ProjectService, grant: Callable[[str, int], str]
+) -> APIRouter:
     """The router for `seekreel serve`: renders go through `jobs`, drafts into its store, compositions
-    come from the generation loop with the configured provider; stories are `projects`."""
+    come from the generation loop with the configured provider; stories are `projects`, reviewed in
+    the editor through links carrying `grant(project id, seconds)` (the HTTP API's review grants)."""
     if not settings.slack_signing_secret:
         raise ValueError("the Slack bot needs SLACK_SIGNING_SECRET (from the app's Basic Information page)")
     verifier = SlackRequestVerifier(settings.slack_signing_secret)
@@ -61,6 +64,8 @@ def create_slack_router(settings: Settings, jobs: JobManager, projects: ProjectS
         projects=projects,
         jobs=jobs,
         render={"resolution": settings.slack_resolution},
+        grant=lambda project_id: grant(project_id, settings.review_link_ttl),
+        grant_ttl=settings.review_link_ttl,
         public_base_url=settings.public_base_url,
     )
     max_prompt = min(MAX_PROMPT_CHARS, settings.max_prompt_chars)
@@ -109,8 +114,8 @@ def create_slack_router(settings: Settings, jobs: JobManager, projects: ProjectS
         openapi_extra=_form_body({"payload": "the interaction as JSON (block_actions or message_action)"}),
     )
     async def slack_interaction(body: bytes = signed_body) -> Response:
-        """Approve / Cancel on a review card decide a story; "Render again" clicks and "Render this
-        message" shortcuts start a render; other actions are acked."""
+        """Approve / Cancel / Open in editor on a review card go to the story; "Render again" clicks
+        and "Render this message" shortcuts start a render; other actions are acked."""
         payload = _payload(body)
         decision = _decision(payload)
         if decision is not None:
@@ -196,15 +201,11 @@ def _team(payload: dict[str, Any]) -> str:
 
 
 def _decision(payload: dict[str, Any]) -> tuple[str, str, Origin, str] | None:
-    """(action, project id, who clicked where, their team) for a click on Approve or Cancel."""
+    """(action, project id, who clicked where, their team) for a click on Approve, Cancel or Open in editor."""
     if payload.get("type") != "block_actions":
         return None
     action = next(
-        (
-            a
-            for a in payload.get("actions", [])
-            if a.get("action_id") in (review_messages.APPROVE_ACTION, review_messages.CANCEL_ACTION)
-        ),
+        (a for a in payload.get("actions", []) if a.get("action_id") in review_messages.REVIEW_ACTIONS),
         None,
     )
     user = (payload.get("user") or {}).get("id")

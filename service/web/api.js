@@ -1,7 +1,11 @@
 // The HTTP API from the editor: JSON in and out, the API key when the server wants one,
 // and job events read from the SSE stream with fetch (EventSource cannot send headers).
+// A review link's grant (the page was opened from Slack) rides along on its project's routes
+// only, where it stands in for the key.
 
 const KEY_STORAGE = "seekreel.apiKey";
+
+let grant = null; // { project, token }: the review link's grant this page was opened with
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -22,17 +26,34 @@ export function setApiKey(key) {
   else localStorage.removeItem(KEY_STORAGE);
 }
 
-/** A URL the browser loads by itself (<video src>, download link): the key rides as access_token. */
-export function authedUrl(path) {
-  const key = apiKey();
-  if (!key) return path;
-  return `${path}${path.includes("?") ? "&" : "?"}access_token=${encodeURIComponent(key)}`;
+/** Send `token` (a review link's grant) on project `id`'s routes. */
+export function setGrant(id, token) {
+  grant = token ? { project: id, token } : null;
 }
 
-function headers(extra = {}) {
+/** The grant, when there is one for the project `id`. */
+export function grantFor(id) {
+  return grant && grant.project === id ? grant.token : "";
+}
+
+function grantOn(path) {
+  if (!grant) return "";
+  const base = projectPath(grant.project);
+  return path === base || path.startsWith(`${base}/`) ? grant.token : "";
+}
+
+/** A URL the browser loads by itself (<video src>, download link): the grant or the key rides in the query. */
+export function authedUrl(path) {
+  const [name, value] = grantOn(path) ? ["grant", grantOn(path)] : ["access_token", apiKey()];
+  if (!value) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}${name}=${encodeURIComponent(value)}`;
+}
+
+function headers(path, extra = {}) {
   const h = { Accept: "application/json", ...extra };
   const key = apiKey();
   if (key) h.Authorization = `Bearer ${key}`;
+  if (grantOn(path)) h["X-Seekreel-Grant"] = grantOn(path);
   return h;
 }
 
@@ -44,7 +65,7 @@ export function onUnauthorized(handler) {
 }
 
 export async function request(method, path, body, { retry = true } = {}) {
-  const init = { method, headers: headers(body === undefined ? {} : { "Content-Type": "application/json" }) };
+  const init = { method, headers: headers(path, body === undefined ? {} : { "Content-Type": "application/json" }) };
   if (body !== undefined) init.body = JSON.stringify(body);
   const res = await fetch(path, init);
   if (res.status === 401 && retry && (await askForKey())) return request(method, path, body, { retry: false });
@@ -91,15 +112,25 @@ function sectionPath(id, sectionId) {
 
 /**
  * Follow a job's server-sent events until it is finished; `onEvent(kind, job)` for each.
- * Resolves with the finished job. Falls back to polling if the stream breaks.
+ * Resolves with the finished job. Falls back to polling `poll()` if the stream breaks.
  */
-export async function followJob(jobId, onEvent, signal) {
+export function followJob(jobId, onEvent, signal) {
+  return followEvents(`/jobs/${encodeURIComponent(jobId)}/events`, () => api.job(jobId), onEvent, signal);
+}
+
+/** `followJob` for a project's render, through the project's own routes (a grant opens only those). */
+export function followProjectRender(id, onEvent, signal) {
+  const poll = async () => {
+    const p = await api.project(id);
+    return { status: { Finalizing: "running", Completed: "succeeded" }[p.status] || "failed" };
+  };
+  return followEvents(`${projectPath(id)}/events`, poll, onEvent, signal);
+}
+
+async function followEvents(path, poll, onEvent, signal) {
   let last = null;
   try {
-    const res = await fetch(`/jobs/${encodeURIComponent(jobId)}/events`, {
-      headers: headers({ Accept: "text/event-stream" }),
-      signal,
-    });
+    const res = await fetch(path, { headers: headers(path, { Accept: "text/event-stream" }), signal });
     if (!res.ok || !res.body) throw new Error(`events: ${res.status}`);
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "";
@@ -124,7 +155,7 @@ export async function followJob(jobId, onEvent, signal) {
   }
   // The stream ended early (proxy, network): poll until the job is finished.
   for (;;) {
-    const job = await api.job(jobId);
+    const job = await poll();
     onEvent("status", job);
     if (["succeeded", "failed", "cancelled"].includes(job.status)) return job;
     await new Promise((r) => setTimeout(r, 1000));

@@ -568,6 +568,6 @@ $("projects-link").addEventListener("click", (e) => {
 
 const params = new URLSearchParams(location.search);
 if (params.get("draft")) openDraft(params.get("draft"));
-else if (params.get("project")) openProject(params.get("project"));
+else if (params.get("project")) openProject(params.get("project"), null, params.get("grant"));
 else if (params.has("projects")) openProjects();
 else showStart();

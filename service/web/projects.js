@@ -6,7 +6,7 @@
 // shown as it is. While the project is InProgress it is polled; while Finalizing, the render
 // job's progress arrives as server-sent events.
 
-import { api, ApiError, authedUrl, followJob } from "./api.js";
+import { api, ApiError, authedUrl, followProjectRender, grantFor, setGrant } from "./api.js";
 import { Narration } from "./narration.js";
 import { Preview } from "./preview.js";
 import { $, HEX_COLOR, ago, plural, showError, showView, slug, toast } from "./ui.js";
@@ -163,22 +163,45 @@ function showCreateError(err) {
 
 // ---- one project ----------------------------------------------------------------------------
 
-export async function openProject(id, known = null) {
+/** The review page of project `id`; `grant` when it was opened from a review link (Slack). */
+export async function openProject(id, known = null, grant = null) {
   leave();
+  if (grant) setGrant(id, grant);
   state.project = null;
   state.sectionsKey = state.previewKey = "";
   showView("review-view");
-  history.replaceState(null, "", `/?project=${encodeURIComponent(id)}`);
+  const query = new URLSearchParams({ project: id });
+  if (grantFor(id)) query.set("grant", grantFor(id)); // a reload keeps working
+  history.replaceState(null, "", `/?${query}`);
   preview.pause();
   narration.set([]);
   $("project-result").hidden = true;
+  $("project-problem").hidden = true;
   showNote("");
   try {
     show(known || (await api.project(id)));
   } catch (err) {
-    toast(err.message, "error");
-    openProjects();
+    if (!grantFor(id)) {
+      toast(err.message, "error");
+      openProjects();
+      return;
+    }
+    unopened(err); // a review link: the list of projects is not this person's to see
   }
+}
+
+/** A review link that does not open its project (expired, tampered, the project gone): say why. */
+function unopened(err) {
+  $("project-title").textContent = "This review link doesn't work";
+  document.title = "Review link · seekreel";
+  $("project-status").textContent = "";
+  $("project-stage").textContent = "";
+  $("sections").replaceChildren();
+  $("add-section-form").hidden = true;
+  $("project-approve").hidden = $("project-cancel").hidden = true;
+  $("decision-status").textContent = "";
+  showNote("nothing to preview");
+  showError($("project-problem"), err);
 }
 
 document.addEventListener("seekreel:view", (e) => {
@@ -501,7 +524,7 @@ async function followRender(p) {
   state.following = p.job_id;
   state.jobAbort = new AbortController();
   try {
-    const job = await followJob(p.job_id, (_, j) => showJob(j), state.jobAbort.signal);
+    const job = await followProjectRender(p.id, (_, j) => showJob(j), state.jobAbort.signal);
     showJob(job);
     // the project follows its job a moment later
     for (let i = 0; i < 100 && state.project?.id === p.id; i++) {
