@@ -7,6 +7,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox import RenderOptions, output_size, parse_composition
 
+from ..byte_sizes import size_text
 from ..generation.providers import PROVIDERS, configured_providers, missing_settings
 from ..settings import Settings
 from .errors import ApiError, error_response
@@ -69,7 +70,7 @@ def check_html_size(settings: Settings, html: str) -> None:
         raise ApiError(
             413,
             "html_too_large",
-            f"the HTML is {_size(size)}; this server accepts at most {_size(settings.max_html_bytes)}",
+            f"the HTML is {size_text(size)}; this server accepts at most {size_text(settings.max_html_bytes)}",
         )
 
 
@@ -128,12 +129,4 @@ def check_output_size(settings: Settings, layout: tuple[int, int], resolution: s
 
 
 def _body_too_large(limit: int) -> str:
-    return f"the request body is larger than this server's limit of {_size(limit)}"
-
-
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
-    if n >= 1024:
-        return f"{n / 1024:.0f} KB"
-    return f"{n} bytes"
+    return f"the request body is larger than this server's limit of {size_text(limit)}"
