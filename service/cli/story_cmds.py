@@ -35,10 +35,9 @@ from ..storyboards import (
     write_storyboard,
 )
 from .app import app, fail, run_work
-from .generate_cmds import BaseUrlOpt, ModelOpt, ProviderOpt, QuietOpt, check_output
-from .inputs import check_aspect
+from .inputs import check_aspect, check_output
+from .option_types import BaseUrlOpt, ModelOpt, ProviderOpt, QualityOpt, QuietOpt, ResolutionOpt, WorkersOpt
 from .progress import StageCallback, stage_progress
-from .render_cmds import QualityOpt, ResolutionOpt, WorkersOpt
 
 console = Console(highlight=False)
 STAGE_LABELS = {
