@@ -61,8 +61,8 @@ def test_leading_options_then_free_text() -> None:
     [
         ("--speed 2 a card", "--speed"),
         ("--duration", "needs a value"),
-        ("--duration 0 a card", "more than 0"),
-        ("--duration 500 a card", "at most 120"),
+        ("--duration 0 a card", "`--duration 0` is out of range"),
+        ("--duration 500 a card", "≤ 120"),
         ("--duration soon a card", "not a number"),
         ("--aspect 3:2 a card", "3:2"),
         ("--duration 3", "after the options"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sandbox import RenderOptions, output_size, parse_composition
+from sandbox import RenderOptions, duration_problem, output_size, parse_composition
 
 from ..byte_sizes import size_text
 from ..generation.providers import PROVIDERS, configured_providers, missing_settings
@@ -75,13 +75,8 @@ def check_html_size(settings: Settings, html: str) -> None:
 
 
 def check_duration(settings: Settings, duration: float | None) -> None:
-    if duration is not None and not 0 < duration <= settings.max_duration:
-        raise ApiError(
-            400,
-            "duration_out_of_range",
-            f"duration {duration:g} s is out of range: this server renders 0 < duration ≤ "
-            f"{settings.max_duration:g} s",
-        )
+    if duration is not None and (problem := duration_problem(duration, settings.max_duration)):
+        raise ApiError(400, "duration_out_of_range", problem)
 
 
 def check_generation(settings: Settings, duration: float | None, provider: str | None) -> None:

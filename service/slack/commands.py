@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from sandbox import ASPECTS, attribute_number, is_aspect
+from sandbox import ASPECTS, attribute_number, duration_problem, is_aspect
 
 MAX_PROMPT_CHARS = 1500
 """The prompt travels inside the "Render again" button, whose value Slack caps at 2,000 characters."""
@@ -175,12 +175,8 @@ def _duration(raw: str | None, max_duration: float) -> tuple[float | None, str |
     value = attribute_number(raw.lower().removesuffix("sec"))  # 6, 6s (as data-duration takes) or 6sec
     if value is None:
         return None, f"`--duration {raw}` is not a number of seconds; try `--duration 6`."
-    if not 0 < value <= max_duration:
-        return (
-            None,
-            f"The duration must be more than 0 and at most {max_duration:g} seconds (you asked for {raw}).",
-        )
-    return value, None
+    problem = duration_problem(value, max_duration, given=f"`--duration {raw}`")
+    return (None, problem) if problem else (value, None)
 
 
 def _example(name: str) -> str:
