@@ -147,7 +147,6 @@ def test_story_takes_a_topic_or_the_script_on_the_lines_below() -> None:
         ("story --duration 4 rivers", "--duration"),
         ("story --aspect 2:1 rivers", "2:1"),
         ("story --voice", "needs a value"),
-        ("story " + "word " * 400, "put them on the lines after"),
     ],
 )
 def test_story_mistakes_explain_themselves(text: str, says: str) -> None:

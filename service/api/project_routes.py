@@ -17,7 +17,6 @@ from ..projects import NewProject, SceneMedia
 from ..storage import Project, ProjectStatus, Section, SectionStatus
 from .auth import SIGNED_LINK, Authorized, CallerId
 from .errors import ApiError, not_found
-from .limits import check_prompt
 from .project_schemas import (
     ProjectCreate,
     ProjectOut,
@@ -97,7 +96,7 @@ async def create_project(body: ProjectCreate, svc: ServicesDep, caller: CallerId
     NeedsApproval. `409 project_active` (with `project_id`) while you have a project
     InProgress or NeedsApproval."""
     new = NewProject(
-        topic=check_prompt(svc.settings, body.topic) if body.topic is not None else None,
+        topic=body.topic,
         text=body.text,
         storyboard=body.storyboard,
         options=body.storyboard_options(),

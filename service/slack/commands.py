@@ -75,7 +75,7 @@ def parse_command(text: str, *, max_duration: float, max_prompt_chars: int = MAX
     first_line, _, script = plain.partition("\n")
     head = first_line.split()
     if head and head[0].lower() == STORY_WORD:
-        return parse_story(head[1:], script, max_topic_chars=max_prompt_chars)
+        return parse_story(head[1:], script)
     words = plain.split()
     if not words:
         return HelpCommand(empty=True)
@@ -107,7 +107,7 @@ def parse_command(text: str, *, max_duration: float, max_prompt_chars: int = MAX
     return RenderCommand(prompt=prompt, duration=duration, aspect=aspect)
 
 
-def parse_story(words: list[str], script: str, *, max_topic_chars: int) -> StoryCommand | CommandProblem:
+def parse_story(words: list[str], script: str) -> StoryCommand | CommandProblem:
     """The words after `story` on its line — `[--aspect W:H] [--voice NAME] topic` — and the lines
     below it: a script there is narrated as written (the words above, if any, are its title)."""
     options = _leading_options(words, _STORY_OPTIONS, "`--aspect " + "|".join(ASPECTS) + "`, `--voice NAME`.")
@@ -123,11 +123,6 @@ def parse_story(words: list[str], script: str, *, max_topic_chars: int) -> Story
         return CommandProblem(
             "Tell me what the story is about, e.g. `/render story how a bill becomes law` — or put "
             "your script on the lines after `/render story`, one paragraph per section."
-        )
-    if len(line) > max_topic_chars:
-        return CommandProblem(
-            f"Your topic is {len(line):,} characters; the limit is {max_topic_chars:,}. To narrate "
-            "your own words, put them on the lines after `/render story`."
         )
     return StoryCommand(topic=line, aspect=aspect, voice=voice)
 
