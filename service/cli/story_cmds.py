@@ -19,6 +19,7 @@ from ..generation.providers import ProviderError
 from ..settings import Settings, get_settings
 from ..speech import SpeechError, available_voices, voice_from_name
 from ..storyboards import (
+    STAGE_LABELS,
     NoModelToWrite,
     ProgressCallback,
     Storyboard,
@@ -40,13 +41,8 @@ from .option_types import BaseUrlOpt, ModelOpt, ProviderOpt, QualityOpt, QuietOp
 from .progress import StageCallback, stage_progress
 
 console = Console(highlight=False)
-STAGE_LABELS = {
-    "writing": "writing the storyboard",
-    "voicing": "voicing scenes",
-    "fetching": "fetching backgrounds",
-    "rendering": "rendering frames",
-    "mixing": "mixing the soundtrack",
-}
+WRITING = "writing the storyboard"
+"""The step before the storyboard's stages (STAGE_LABELS), for a topic."""
 CAPTION_SUFFIXES = (".vtt", ".srt")
 
 
@@ -220,7 +216,7 @@ def _storyboard(
             model=model,
             base_url=base_url,
             aspect=aspect,
-            on_attempt=lambda k, n: on_stage(f"{STAGE_LABELS['writing']} (attempt {k} of {n})", k - 1, n),
+            on_attempt=lambda k, n: on_stage(f"{WRITING} (attempt {k} of {n})", k - 1, n),
         )
         return written.storyboard
 

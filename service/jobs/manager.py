@@ -20,7 +20,7 @@ import contextlib
 import logging
 import shutil
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -184,10 +184,10 @@ class JobManager:
         """Jobs whose meta says `kind: name` are run by `kind` (register before `start`)."""
         self._kinds[name] = kind
 
-    def kind_stages(self, job: Job) -> tuple[str, ...]:
-        """The stages a job of this kind goes through (for one progress figure over all of them)."""
+    def kind_stages(self, job: Job) -> Mapping[str, float]:
+        """The stages a job of this kind goes through, with their weights (for one progress figure)."""
         kind = self._kinds.get(job.kind)
-        return tuple(kind.stages(job)) if kind else (RENDERING,)
+        return kind.stages(job) if kind else {RENDERING: 1.0}
 
     def add_finish_listener(self, listener: FinishListener) -> None:
         """`await listener(job)` once each time a job finishes (succeeded, failed or cancelled): in
@@ -531,7 +531,7 @@ class JobManager:
         """A report from a stage before the job's current one: scenes are voiced and fetched side
         by side, so a late voice arrives after fetching began. The job stays where it is, so
         its progress never goes back."""
-        stages = self.kind_stages(job)
+        stages = list(self.kind_stages(job))
         if job.stage is None or stage not in stages or job.stage.name not in stages:
             return False
         return stages.index(stage) < stages.index(job.stage.name)
