@@ -34,6 +34,7 @@ from ..storage.models import utcnow
 from .error_codes import error_code
 from .events import Broker, EventKind, JobEvent
 from .kinds import HTML, RENDERING, HtmlKind, JobKind, JobKindError
+from .progress_rows import ProgressRows
 from .remote import POLL_SECONDS, RemoteJobs
 from .stored_options import options_to_dict
 
@@ -94,7 +95,7 @@ class JobManager:
         self.store = store
         self.videos_dir = videos_dir or settings.videos_dir or settings.data_dir / "videos"
         self._remote = remote
-        self._share_progress = share_progress
+        self._progress_rows = ProgressRows(store) if share_progress else None
         """Write progress (frames, stage) to the database too: a farm worker's, read by the API processes."""
         self._pool = pool
         self._owns_pool = pool is None
@@ -261,7 +262,11 @@ class JobManager:
         job = await asyncio.to_thread(self.store.get_job, job_id)
         if job is not None and job.status is JobStatus.RUNNING and not await self._recover_one(job):
             return
-        await self._run(job_id)
+        try:
+            await self._run(job_id)
+        finally:
+            if self._progress_rows is not None:  # no figure of this run lands on the row of a next one
+                await self._progress_rows.settle(CANCEL_GRACE_SECONDS)
 
     async def get(self, job_id: str) -> Job | None:
         """The job's current state (progress of a running job included), or None."""
@@ -538,11 +543,10 @@ class JobManager:
 
     def _publish(self, kind: EventKind, job: Job) -> None:
         job = self._with_live_progress(job)
-        if kind == "progress" and self._share_progress:
+        if kind == "progress" and self._progress_rows is not None:
             stage = job.stage or JobStage(RENDERING, job.frames_done, job.frames_total)
-            self.store.update_job(
+            self._progress_rows.write(
                 job.id,
-                only_if=[JobStatus.RUNNING],
                 frames_done=job.frames_done,
                 frames_total=job.frames_total,
                 stage_name=stage.name,
