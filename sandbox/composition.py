@@ -72,6 +72,17 @@ def is_placeholder_name(name: str) -> bool:
     return _NAME_RE.fullmatch(name) is not None
 
 
+def duration_problem(
+    seconds: float, max_duration: float = MAX_DURATION, *, given: str | None = None
+) -> str | None:
+    """The one rule for a video's length, in the one sentence every surface says it in: None when
+    0 < seconds ≤ max_duration. `given`: the duration as the person wrote it (e.g.
+    `data-duration='2'`); by default `duration 2 s`."""
+    if 0 < seconds <= max_duration:
+        return None
+    return f"{given or f'duration {seconds:g} s'} is out of range: use 0 < seconds ≤ {max_duration:g}"
+
+
 def attribute_number(raw: str) -> float | None:
     """A finite number as a root attribute may write it, a trailing "s" allowed ("6s"); None if not one."""
     try:
@@ -156,10 +167,9 @@ def parse_composition(
     attrs = root_attributes(html)
     duration = _number(attrs, "data-duration", required=True)
     assert duration is not None
-    if not 0 < duration <= max_duration:
-        raise CompositionError(
-            f"data-duration={attrs['data-duration']!r} is out of range: use 0 < seconds ≤ {max_duration:g}"
-        )
+    problem = duration_problem(duration, max_duration, given=f"data-duration={attrs['data-duration']!r}")
+    if problem:
+        raise CompositionError(problem)
     aspect = attrs.get("data-aspect", DEFAULT_ASPECT).strip() or DEFAULT_ASPECT
     if not is_aspect(aspect):
         raise CompositionError(f"data-aspect={aspect!r} is not supported: use one of {', '.join(ASPECTS)}")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from media import video_info
@@ -14,7 +16,8 @@ from service_helpers import THROWS_LATE, make_settings, tiny
 
 from sandbox import BrowserPool, CompositionError
 from service.jobs import JobManager, JobNotFound, JobStatus, QueueFull
-from service.storage import open_store
+from service.jobs.progress_rows import ProgressRows
+from service.storage import Job, Store, open_store
 from service.storage.models import utcnow
 
 
@@ -240,3 +243,46 @@ def test_progress_read_while_the_finished_row_is_written_never_goes_back(tmp_pat
     frames = [done for _, done in seen]
     assert frames == sorted(frames) and seen[-1] == ("succeeded", 10)
     assert ("running", 10) in seen  # the slow write was really read through
+
+
+class SlowProgressStore:
+    """A real store whose progress writes wait for `gate` (a database slow to answer), recording
+    the frames each one wrote in the order they reached the database."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.gate = threading.Event()
+        self.written: list[int] = []
+
+    def update_job(self, job_id: str, **fields: Any) -> Job | None:
+        self.gate.wait(timeout=60)
+        self.written.append(fields["frames_done"])
+        return self.store.update_job(job_id, **fields)
+
+
+def test_a_farm_workers_progress_reaches_the_row_without_holding_up_the_loop_and_in_order(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path)
+    store = open_store(settings.data_dir, settings.database_url)
+    job = store.create_job(html=tiny(), options={}, frames_total=100)
+    store.update_job(job.id, status=JobStatus.RUNNING)
+    slow = SlowProgressStore(store)
+
+    async def main() -> None:
+        rows = ProgressRows(cast(Store, slow))
+        rows.write(job.id, frames_done=10)
+        await asyncio.sleep(0.05)  # the first write is under way (and waiting on the database)
+        for frames in (20, 30, 40):  # the loop goes on meanwhile; only the newest figure waits
+            rows.write(job.id, frames_done=frames)
+            await asyncio.sleep(0)
+        slow.gate.set()
+        await rows.settle(timeout=60)
+        store.update_job(job.id, status=JobStatus.SUCCEEDED, frames_done=100)
+        rows.write(job.id, frames_done=50)  # a late figure: the finished row keeps its own
+        await rows.settle(timeout=60)
+
+    asyncio.run(main())
+    assert slow.written == [10, 40, 50]
+    finished = store.get_job(job.id)
+    assert finished is not None and finished.frames_done == 100 and finished.status is JobStatus.SUCCEEDED

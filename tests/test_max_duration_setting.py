@@ -4,6 +4,7 @@ the API and the Slack bot accept, in both directions (below and above its defaul
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from service_helpers import make_settings
 
 from sandbox import root_attributes
 from service.api import create_app
+from service.generation.composer import compose_offline
 from service.generation.providers import get_provider
 from service.settings import Settings
 from service.slack.commands import CommandProblem, RenderCommand, parse_command
@@ -56,7 +58,7 @@ def test_lint_follows_the_setting(tmp_path: Path) -> None:
     assert seekreel("lint", str(short), "--no-runtime").returncode == 0
     refused = seekreel("lint", str(short), "--no-runtime", max_duration="1")
     assert refused.returncode == 1
-    assert "duration-out-of-range" in refused.stdout and "at most 1 seconds" in refused.stdout
+    assert "duration-out-of-range" in refused.stdout and "use 0 < seconds ≤ 1" in refused.stdout
     assert "duration-out-of-range" in seekreel("lint", str(long), "--no-runtime").stdout
     assert seekreel("lint", str(long), "--no-runtime", max_duration="200").returncode == 0
 
@@ -102,8 +104,8 @@ def test_the_api_follows_the_setting(tmp_path: Path, monkeypatch: pytest.MonkeyP
         r = client.post("/render", json={"html": short})
         assert r.status_code == 400 and "≤ 1" in r.json()["error"]["message"]
         r = client.post("/ai-render", json={"prompt": "a title card", "duration": 2})
-        assert r.status_code == 400 and "≤ 1 s" in r.json()["error"]["message"]
-        assert any("at most 1 seconds" in m for m in duration_findings(client, short))
+        assert r.status_code == 400 and r.json()["error"]["message"].endswith("use 0 < seconds ≤ 1")
+        assert duration_findings(client, short) == ['data-duration="2" is out of range: use 0 < seconds ≤ 1']
     with api(tmp_path / "b", monkeypatch, None) as client:
         assert duration_findings(client, long)
     with api(tmp_path / "c", monkeypatch, "200") as client:
@@ -118,7 +120,8 @@ def test_the_slack_bot_is_given_the_setting() -> None:
     command = parse_command("--duration 150 a countdown", max_duration=settings.max_duration)
     assert command == RenderCommand("a countdown", duration=150.0)
     refused = parse_command("--duration 150 a countdown", max_duration=Settings().max_duration)
-    assert isinstance(refused, CommandProblem) and "at most 120 seconds" in refused.message
+    assert isinstance(refused, CommandProblem)
+    assert refused.message == "`--duration 150` is out of range: use 0 < seconds ≤ 120"
 
 
 def test_the_offline_composer_follows_its_servers_setting(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,3 +133,11 @@ def test_the_offline_composer_follows_its_servers_setting(monkeypatch: pytest.Mo
         provider = get_provider("offline", None, Settings(max_duration=longest))
         html = provider.compose(prompt)
         assert float(root_attributes(html)["data-duration"]) == longest
+
+
+def test_the_offline_composer_checks_an_asked_length_against_the_setting() -> None:
+    """The request's own length is held to the same setting as the prompt's (not to the renderer's
+    fixed bound), with the same sentence as every other surface."""
+    assert compose_offline("a title card", duration=150, max_duration=200).duration == 150
+    with pytest.raises(ValueError, match=re.escape("duration 150 s is out of range: use 0 < seconds ≤ 120")):
+        compose_offline("a title card", duration=150, max_duration=120)

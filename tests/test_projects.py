@@ -145,7 +145,7 @@ def test_a_failed_or_cancelled_project_frees_the_user_for_a_new_one(tmp_path: Pa
 
 
 def test_bad_project_requests_are_refused_before_anything_is_stored(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, max_prompt_chars=40)
     with TestClient(create_app(settings)) as c:
         both = c.post("/projects", json={"text": "a", "topic": "b"})
         assert both.status_code == 400 and "exactly one of topic, text or storyboard" in both.text
@@ -160,6 +160,11 @@ def test_bad_project_requests_are_refused_before_anything_is_stored(tmp_path: Pa
         assert local.json()["error"]["code"] == "source_refused"
         offline = c.post("/projects", json={"topic": "Rust in one minute"})
         assert offline.status_code == 400 and offline.json()["error"]["code"] == "no_script_writer"
+        long = c.post("/projects", json={"topic": "Rust in one minute, " + " " * 30})
+        assert long.status_code == 413 and long.json()["error"] == {
+            "code": "prompt_too_long",
+            "message": "the topic has 50 characters; this server accepts at most 40",
+        }
         assert c.get("/projects").json() == []
 
 

@@ -277,7 +277,7 @@ def test_a_streamed_body_over_the_cap_is_cut_off(run) -> None:
     body = PNG + bytes(200_000)
     with MediaServer({"/big.png": Route(body, chunked=True)}) as media:
         settings = Settings(fetch_allow_hosts=media.host_port, fetch_max_bytes=100_000)
-        with pytest.raises(FetchRefused, match="passed the 100000 bytes limit"):
+        with pytest.raises(FetchRefused, match="passed the 98 KiB limit"):
             run(fetch_url(f"{media.url}/big.png", settings=settings))
         assert run(fetch_url(f"{media.url}/big.png", settings=settings, max_bytes=300_000)).data == body
 

@@ -382,3 +382,14 @@ async def test_a_background_on_a_private_address_is_refused_and_the_person_told(
     assert "Some sections of “Rivers” could not be made" in told["text"]
     assert "section 1:" in told["text"] and "10.0.0.1" in told["text"] and "section 2" not in told["text"]
     assert slack.calls_to("chat.postMessage") == []
+
+
+async def test_a_topic_over_the_prompt_limit_is_refused_by_the_project_service_and_the_person_told(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    async with running_bot(tmp_path, slack, max_prompt_chars=30) as bot:
+        await bot.command("story how rivers shape the land, and the sea", key="long")
+        (told,) = await eventually(lambda: slack.responses_to("long"), "the refusal")
+        assert await projects(bot).list_projects("slack:T0FAKE:U0KIRA") == []
+    assert "That topic is too long" in told["text"] and "at most 30" in told["text"]
+    assert slack.calls_to("chat.postMessage") == []

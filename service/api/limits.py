@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sandbox import RenderOptions, output_size, parse_composition
+from sandbox import RenderOptions, duration_problem, output_size, parse_composition
 
+from ..byte_sizes import size_text
 from ..generation.providers import PROVIDERS, configured_providers, missing_settings
 from ..settings import Settings
 from .errors import ApiError, error_response
@@ -69,18 +70,13 @@ def check_html_size(settings: Settings, html: str) -> None:
         raise ApiError(
             413,
             "html_too_large",
-            f"the HTML is {_size(size)}; this server accepts at most {_size(settings.max_html_bytes)}",
+            f"the HTML is {size_text(size)}; this server accepts at most {size_text(settings.max_html_bytes)}",
         )
 
 
 def check_duration(settings: Settings, duration: float | None) -> None:
-    if duration is not None and not 0 < duration <= settings.max_duration:
-        raise ApiError(
-            400,
-            "duration_out_of_range",
-            f"duration {duration:g} s is out of range: this server renders 0 < duration ≤ "
-            f"{settings.max_duration:g} s",
-        )
+    if duration is not None and (problem := duration_problem(duration, settings.max_duration)):
+        raise ApiError(400, "duration_out_of_range", problem)
 
 
 def check_generation(settings: Settings, duration: float | None, provider: str | None) -> None:
@@ -128,12 +124,4 @@ def check_output_size(settings: Settings, layout: tuple[int, int], resolution: s
 
 
 def _body_too_large(limit: int) -> str:
-    return f"the request body is larger than this server's limit of {_size(limit)}"
-
-
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
-    if n >= 1024:
-        return f"{n / 1024:.0f} KB"
-    return f"{n} bytes"
+    return f"the request body is larger than this server's limit of {size_text(limit)}"

@@ -17,6 +17,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from ..byte_sizes import size_text
 from .auth import Authorized, CallerId
 from .errors import ApiError
 from .project_routes import check_files_kept, section_out
@@ -82,7 +83,7 @@ def _inline(assets: dict[str, Path]) -> dict[str, str]:
             raise ApiError(
                 413,
                 "too_large",
-                f"the backgrounds are over {MAX_PREVIEW_ASSET_BYTES // 2**20} MB: too much to preview in the "
+                f"the backgrounds are over {size_text(MAX_PREVIEW_ASSET_BYTES)}: too much to preview in the "
                 "page; approve to see the video",
             )
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -12,13 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from fastapi.responses import FileResponse, StreamingResponse
 
-from ..jobs import Job, JobStatus
-from ..projects import NewProject, SceneMedia, job_output
+from ..jobs import Job
+from ..projects import NewProject, SceneMedia
 from ..storage import Project, ProjectStatus, Section, SectionStatus
 from .auth import SIGNED_LINK, Authorized, CallerId
 from .errors import ApiError, not_found
 from .job_routes import EVENTS_RESPONSE, events_response
-from .limits import check_prompt
 from .project_schemas import (
     ProjectCreate,
     ProjectOut,
@@ -30,7 +29,7 @@ from .project_schemas import (
 from .render_routes import video_response
 from .schemas import error_responses
 from .state import ServicesDep
-from .story_routes import CAPTION_TYPES
+from .story_routes import captions_response
 
 router = APIRouter(prefix="/projects", tags=["projects"], dependencies=[Authorized])
 
@@ -98,7 +97,7 @@ async def create_project(body: ProjectCreate, svc: ServicesDep, caller: CallerId
     NeedsApproval. `409 project_active` (with `project_id`) while you have a project
     InProgress or NeedsApproval."""
     new = NewProject(
-        topic=check_prompt(svc.settings, body.topic) if body.topic is not None else None,
+        topic=body.topic,
         text=body.text,
         storyboard=body.storyboard,
         options=body.storyboard_options(),
@@ -253,7 +252,7 @@ async def project_video(project_id: str, svc: ServicesDep, caller: CallerId) -> 
     responses={200: {"content": {"text/vtt": {}}}, **error_responses(403, 404, 409, 410)},
 )
 async def project_captions_vtt(project_id: str, svc: ServicesDep, caller: CallerId) -> FileResponse:
-    return await _captions(svc, caller, project_id, "captions.vtt")
+    return captions_response(svc, await _render_job(svc, caller, project_id), "captions.vtt")
 
 
 @router.get(
@@ -263,17 +262,7 @@ async def project_captions_vtt(project_id: str, svc: ServicesDep, caller: Caller
     responses={200: {"content": {"application/x-subrip": {}}}, **error_responses(403, 404, 409, 410)},
 )
 async def project_captions_srt(project_id: str, svc: ServicesDep, caller: CallerId) -> FileResponse:
-    return await _captions(svc, caller, project_id, "captions.srt")
-
-
-async def _captions(svc: ServicesDep, caller: str, project_id: str, name: str) -> FileResponse:
-    key, media_type = CAPTION_TYPES[name]
-    job = await _render_job(svc, caller, project_id)
-    if job.status is not JobStatus.SUCCEEDED:
-        raise ApiError(
-            409, "not_ready", f"project {project_id} has no captions: its render {job.status.value}"
-        )
-    return FileResponse(_present(job_output(svc.jobs, job, key)), media_type=media_type)
+    return captions_response(svc, await _render_job(svc, caller, project_id), "captions.srt")
 
 
 async def _owned(svc: ServicesDep, caller: str, project_id: str) -> Project:

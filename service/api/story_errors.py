@@ -14,6 +14,7 @@ from ..projects import (
     SourceRefused,
     StoryboardInvalid,
     StoryFailed,
+    TopicTooLong,
 )
 from .errors import error_response, simple_handler
 
@@ -30,6 +31,10 @@ def install_story_error_handlers(app: FastAPI) -> None:
             "or wait until it is finished"
         )
         return error_response(409, "project_active", message, project_id=exc.project_id)
+
+    @app.exception_handler(TopicTooLong)
+    async def _topic_too_long(_: Request, exc: TopicTooLong) -> JSONResponse:
+        return error_response(413, "prompt_too_long", str(exc))
 
     @app.exception_handler(NotAllowedNow)
     async def _not_now(_: Request, exc: NotAllowedNow) -> JSONResponse:

@@ -93,7 +93,7 @@ async def render_storyboard(
     responses={200: {"content": {"text/vtt": {}}}, **error_responses(403, 404, 409, 410)},
 )
 async def captions_vtt(job_id: str, svc: ServicesDep) -> FileResponse:
-    return await _output(svc, job_id, "captions.vtt")
+    return captions_response(svc, await _storyboard_job(svc, job_id), "captions.vtt")
 
 
 @router.get(
@@ -103,7 +103,7 @@ async def captions_vtt(job_id: str, svc: ServicesDep) -> FileResponse:
     responses={200: {"content": {"application/x-subrip": {}}}, **error_responses(403, 404, 409, 410)},
 )
 async def captions_srt(job_id: str, svc: ServicesDep) -> FileResponse:
-    return await _output(svc, job_id, "captions.srt")
+    return captions_response(svc, await _storyboard_job(svc, job_id), "captions.srt")
 
 
 @router.get(
@@ -117,8 +117,10 @@ async def captions_srt(job_id: str, svc: ServicesDep) -> FileResponse:
     },
 )
 async def audio(job_id: str, svc: ServicesDep) -> FileResponse:
-    job = await _finished_story(svc, job_id)
-    return FileResponse(_file(svc, job, "audio"), media_type="audio/mp4", filename=f"seekreel-{job.id}.m4a")
+    job = await _storyboard_job(svc, job_id)
+    return FileResponse(
+        finished_file(svc, job, "audio"), media_type="audio/mp4", filename=f"seekreel-{job.id}.m4a"
+    )
 
 
 @router.get(
@@ -139,8 +141,7 @@ async def composition_folder(job_id: str) -> RedirectResponse:
 )
 async def composition(job_id: str, path: str, svc: ServicesDep) -> FileResponse:
     """Open `/jobs/{id}/composition/` in the editor or a browser: the page, with its assets beside it."""
-    job = await _finished_story(svc, job_id)
-    page = _file(svc, job, "composition")
+    page = finished_file(svc, await _storyboard_job(svc, job_id), "composition")
     folder = page.parent.resolve()
     target = (folder / (path or page.name)).resolve()
     if not target.is_relative_to(folder) or not target.is_file():
@@ -149,29 +150,33 @@ async def composition(job_id: str, path: str, svc: ServicesDep) -> FileResponse:
     return FileResponse(target, media_type=media_type, headers=COMPOSITION_HEADERS)
 
 
-async def _output(svc: Services, job_id: str, name: str) -> FileResponse:
+def captions_response(svc: Services, job: Job, name: str) -> FileResponse:
+    """A storyboard job's captions (`captions.vtt` or `captions.srt`): a job's or a project's."""
     key, media_type = CAPTION_TYPES[name]
-    job = await _finished_story(svc, job_id)
     return FileResponse(
-        _file(svc, job, key), media_type=media_type, filename=f"seekreel-{job.id}.{name.split('.')[-1]}"
+        finished_file(svc, job, key),
+        media_type=media_type,
+        filename=f"seekreel-{job.id}.{name.split('.')[-1]}",
     )
 
 
-async def _finished_story(svc: Services, job_id: str) -> Job:
-    job = await load_job(svc, job_id)
-    if job.kind != STORYBOARD:
-        raise ApiError(404, "not_found", f"job {job_id} is not a storyboard job: it has only a video")
+def finished_file(svc: Services, job: Job, key: str) -> Path:
+    """One of a storyboard job's outputs (`meta.outputs`): 409 until the job succeeded, 410
+    once the retention period deleted it."""
     if job.status is not JobStatus.SUCCEEDED:
         raise ApiError(
-            409, "not_ready", f"job {job_id} is {job.status.value}: its files are there once it succeeded"
+            409, "not_ready", f"job {job.id} is {job.status.value}: its files are there once it succeeded"
         )
-    return job
-
-
-def _file(svc: Services, job: Job, key: str) -> Path:
     path = job_output(svc.jobs, job, key)
     if path is None:
         raise ApiError(
             410, "files_expired", f"the files of job {job.id} have been deleted (retention period)"
         )
     return path
+
+
+async def _storyboard_job(svc: Services, job_id: str) -> Job:
+    job = await load_job(svc, job_id)
+    if job.kind != STORYBOARD:
+        raise ApiError(404, "not_found", f"job {job_id} is not a storyboard job: it has only a video")
+    return job

@@ -14,9 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sandbox import (
-    ASPECTS,
     CANONICAL_SIZES,
-    DEFAULT_FPS,
     BrowserPool,
     CompositionError,
     RenderError,
@@ -33,32 +31,25 @@ from ..generation.loop import generate_composition as run_generation
 from ..generation.providers import ProviderError
 from ..settings import Settings, get_settings
 from .app import app, err_console, fail, run_work
-from .inputs import check_aspect, read_variables
+from .inputs import check_aspect, check_output, read_variables
+from .option_types import (
+    AspectOpt,
+    AttemptsOpt,
+    BaseUrlOpt,
+    DurationOpt,
+    FpsOpt,
+    ModelOpt,
+    PromptArg,
+    ProviderOpt,
+    QualityOpt,
+    QuietOpt,
+    ResolutionOpt,
+    VarOpt,
+    WorkersOpt,
+)
 from .progress import frame_progress
-from .render_cmds import QualityOpt, ResolutionOpt, VarOpt, WorkersOpt
 
 console = Console(highlight=False)
-
-PromptArg = Annotated[str, typer.Argument(help="What the video should be, in plain words.")]
-ProviderOpt = Annotated[
-    str | None,
-    typer.Option(
-        help="offline (default), openai, anthropic or openai-compatible; default SEEKREEL_PROVIDER."
-    ),
-]
-ModelOpt = Annotated[
-    str | None, typer.Option(help="Model name; default SEEKREEL_MODEL or the provider's own.")
-]
-BaseUrlOpt = Annotated[
-    str | None, typer.Option("--base-url", help="Server URL for openai-compatible (Ollama, llama.cpp, vLLM).")
-]
-DurationOpt = Annotated[float | None, typer.Option(help="Seconds (default: from the prompt, else 6).")]
-AspectOpt = Annotated[str | None, typer.Option(help=f"{', '.join(ASPECTS)} (default: from the prompt).")]
-FpsOpt = Annotated[float | None, typer.Option(help=f"Frames per second (default {DEFAULT_FPS:g}).")]
-AttemptsOpt = Annotated[
-    int | None, typer.Option("--max-attempts", min=1, max=10, help="Write/repair rounds (default 3).")
-]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 
 
 @dataclass(frozen=True)
@@ -173,13 +164,6 @@ def _ask(
         max_attempts=max_attempts,
     )
     return _Ask(request, settings)
-
-
-def check_output(path: Path) -> None:
-    if path.is_dir():
-        fail(f"{path} is a folder: give a file name")
-    if not path.parent.is_dir():
-        fail(f"output folder {path.parent} does not exist")
 
 
 def _check_resolution(resolution: str | None, aspect: str | None) -> None:

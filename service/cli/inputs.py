@@ -1,4 +1,5 @@
-"""Reading what users pass on the command line: composition files, variables and an aspect."""
+"""Reading what users pass on the command line: composition files, variables, an aspect and
+where to write."""
 
 from __future__ import annotations
 
@@ -58,3 +59,11 @@ def check_aspect(aspect: str | None) -> None:
     """`--aspect` names one of the renderer's layouts (None: not given)."""
     if aspect is not None and not is_aspect(aspect):
         fail(f"--aspect {aspect!r} is not supported: use one of {', '.join(ASPECTS)}")
+
+
+def check_output(path: Path) -> None:
+    """A file may be written at `path`: not a folder, in a folder that exists."""
+    if path.is_dir():
+        fail(f"{path} is a folder: give a file name")
+    if not path.parent.is_dir():
+        fail(f"output folder {path.parent} does not exist")

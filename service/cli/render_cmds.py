@@ -14,7 +14,6 @@ from rich.table import Table
 
 from sandbox import (
     DEFAULT_FPS,
-    Quality,
     RenderError,
     RenderOptions,
     RenderResult,
@@ -27,18 +26,10 @@ from ..files import write_atomically
 from ..settings import Settings, get_settings
 from .app import WarningLines, app, fail, run_work
 from .inputs import read_composition, read_variables
+from .option_types import QualityOpt, QuietOpt, ResolutionOpt, SeekTimeoutOpt, VarOpt, VarsFileOpt, WorkersOpt
 from .progress import FrameCallback, frame_progress
 
 console = Console(highlight=False)
-
-QualityOpt = Annotated[Quality, typer.Option(help="Encoder quality preset.")]
-ResolutionOpt = Annotated[str | None, typer.Option(help="720p, 1080p, … or WxH; scales the picture.")]
-WorkersOpt = Annotated[int | None, typer.Option(min=1, max=16, help="Parallel browsers (default: by cores).")]
-SeekTimeoutOpt = Annotated[
-    float | None, typer.Option(min=0.1, help="Seconds one seek may take (default: SEEKREEL_SEEK_TIMEOUT).")
-]
-VarOpt = Annotated[list[str] | None, typer.Option("--var", help="Set a {{$VAR}}: NAME=VALUE (repeatable).")]
-VarsFileOpt = Annotated[Path | None, typer.Option("--vars-file", help="JSON object of variables.")]
 
 
 @app.command()
@@ -58,7 +49,7 @@ def render(
         float | None,
         typer.Option(min=1, help="Seconds the whole render may take (default: SEEKREEL_RENDER_TIMEOUT)."),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Render a composition to an MP4 (files beside PAGE may be used by relative path)."""
     html = read_composition(page)

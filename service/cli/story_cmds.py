@@ -19,6 +19,7 @@ from ..generation.providers import ProviderError
 from ..settings import Settings, get_settings
 from ..speech import SpeechError, available_voices, voice_from_name
 from ..storyboards import (
+    STAGE_LABELS,
     NoModelToWrite,
     ProgressCallback,
     Storyboard,
@@ -35,19 +36,13 @@ from ..storyboards import (
     write_storyboard,
 )
 from .app import app, fail, run_work
-from .generate_cmds import BaseUrlOpt, ModelOpt, ProviderOpt, QuietOpt, check_output
-from .inputs import check_aspect
+from .inputs import check_aspect, check_output
+from .option_types import BaseUrlOpt, ModelOpt, ProviderOpt, QualityOpt, QuietOpt, ResolutionOpt, WorkersOpt
 from .progress import StageCallback, stage_progress
-from .render_cmds import QualityOpt, ResolutionOpt, WorkersOpt
 
 console = Console(highlight=False)
-STAGE_LABELS = {
-    "writing": "writing the storyboard",
-    "voicing": "voicing scenes",
-    "fetching": "fetching backgrounds",
-    "rendering": "rendering frames",
-    "mixing": "mixing the soundtrack",
-}
+WRITING = "writing the storyboard"
+"""The step before the storyboard's stages (STAGE_LABELS), for a topic."""
 CAPTION_SUFFIXES = (".vtt", ".srt")
 
 
@@ -221,7 +216,7 @@ def _storyboard(
             model=model,
             base_url=base_url,
             aspect=aspect,
-            on_attempt=lambda k, n: on_stage(f"{STAGE_LABELS['writing']} (attempt {k} of {n})", k - 1, n),
+            on_attempt=lambda k, n: on_stage(f"{WRITING} (attempt {k} of {n})", k - 1, n),
         )
         return written.storyboard
 

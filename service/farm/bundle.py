@@ -22,6 +22,8 @@ from typing import Any
 
 from sandbox import RenderError, RenderOptions, asset_files
 
+from ..byte_sizes import size_text
+
 MANIFEST = "render.json"
 ASSETS = "assets"
 KEPT_BUNDLES = 8
@@ -53,8 +55,8 @@ def pack(html: str, options: RenderOptions, *, leave_out: Path | None, max_asset
     total = sum(path.stat().st_size for path in files.values())
     if total > max_assets_bytes:
         raise BundleError(
-            f"the files beside the page total {total / 2**20:.1f} MB; a farm render sends them to "
-            f"every worker, at most {max_assets_bytes / 2**20:.1f} MB (SEEKREEL_FARM_MAX_ASSETS_BYTES): "
+            f"the files beside the page total {size_text(total)}; a farm render sends them to "
+            f"every worker, at most {size_text(max_assets_bytes)} (SEEKREEL_FARM_MAX_ASSETS_BYTES): "
             "put the page in a folder with only the files it uses"
         )
     manifest = {"html": html, "options": _options_json(options)}

@@ -26,6 +26,7 @@ from sandbox import (
     DEFAULT_ASPECT,
     MAX_FPS,
     attribute_number,
+    duration_problem,
     is_aspect,
     is_placeholder_name,
     root_attributes,
@@ -345,10 +346,8 @@ def _shape_findings(html: str, duration: float | None, aspect: str | None) -> li
 def _check_request(req: GenerationRequest, settings: Settings) -> None:
     if not req.prompt or not req.prompt.strip():
         raise InvalidRequest("the prompt is empty: describe the video you want")
-    if req.duration is not None and not (0 < req.duration <= settings.max_duration):
-        raise InvalidRequest(
-            f"duration {req.duration:g}s is out of range: use 0 < seconds ≤ {settings.max_duration:g}"
-        )
+    if req.duration is not None and (problem := duration_problem(req.duration, settings.max_duration)):
+        raise InvalidRequest(problem)
     if req.aspect is not None and not is_aspect(req.aspect):
         raise InvalidRequest(f"aspect {req.aspect!r} is not supported: use one of {', '.join(ASPECTS)}")
     if req.fps is not None and not (1 <= req.fps <= MAX_FPS):

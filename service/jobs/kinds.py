@@ -8,7 +8,7 @@ and any other outputs in `folder`, reports stage progress, and returns what to r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,9 +23,7 @@ StageProgress = Callable[[str, int, int], None]
 
 HTML = "html"
 RENDERING = "rendering"
-
-STAGE_WEIGHTS: Mapping[str, float] = {"voicing": 3.0, "fetching": 1.0, RENDERING: 5.0, "mixing": 1.0}
-"""How much of a job's whole time each stage roughly takes, for one progress figure."""
+"""The stage whose counts are the frames rendered, in any kind that renders (the html kind's only one)."""
 
 
 @dataclass(frozen=True)
@@ -46,8 +44,9 @@ class JobKindError(Exception):
 
 
 class JobKind(Protocol):
-    def stages(self, job: Job) -> Sequence[str]:
-        """The stages this job goes through, in order."""
+    def stages(self, job: Job) -> Mapping[str, float]:
+        """The stages this job goes through, in order, each with how much of the job's whole time
+        it roughly takes (for one progress figure)."""
         ...
 
     async def run(
@@ -65,8 +64,8 @@ class JobKind(Protocol):
 class HtmlKind:
     """The job's HTML, rendered as it is."""
 
-    def stages(self, job: Job) -> Sequence[str]:
-        return (RENDERING,)
+    def stages(self, job: Job) -> Mapping[str, float]:
+        return {RENDERING: 1.0}
 
     async def run(
         self,
@@ -89,14 +88,14 @@ class HtmlKind:
         return KindResult(frames=result.frames)
 
 
-def overall_progress(job: Job, stages: Sequence[str]) -> float:
-    """0 to 1 over the kind's stages, each weighted by STAGE_WEIGHTS (frames alone for one stage)."""
+def overall_progress(job: Job, stages: Mapping[str, float]) -> float:
+    """0 to 1 over the kind's stages, each by its weight (frames alone for one stage)."""
     stage = job.stage or (
         JobStage(RENDERING, job.frames_done, job.frames_total) if job.frames_total else None
     )
     if stage is None or stage.name not in stages:
         return 0.0
-    weights = [STAGE_WEIGHTS.get(name, 1.0) for name in stages]
+    weights = list(stages.values())
     index = list(stages).index(stage.name)
     within = min(1.0, stage.done / stage.total) if stage.total else 0.0
     return (sum(weights[:index]) + weights[index] * within) / sum(weights)

@@ -20,7 +20,7 @@ import contextlib
 import logging
 import shutil
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -34,6 +34,7 @@ from ..storage.models import utcnow
 from .error_codes import error_code
 from .events import Broker, EventKind, JobEvent
 from .kinds import HTML, RENDERING, HtmlKind, JobKind, JobKindError
+from .progress_rows import ProgressRows
 from .remote import POLL_SECONDS, RemoteJobs
 from .stored_options import options_to_dict
 
@@ -94,7 +95,7 @@ class JobManager:
         self.store = store
         self.videos_dir = videos_dir or settings.videos_dir or settings.data_dir / "videos"
         self._remote = remote
-        self._share_progress = share_progress
+        self._progress_rows = ProgressRows(store) if share_progress else None
         """Write progress (frames, stage) to the database too: a farm worker's, read by the API processes."""
         self._pool = pool
         self._owns_pool = pool is None
@@ -184,10 +185,10 @@ class JobManager:
         """Jobs whose meta says `kind: name` are run by `kind` (register before `start`)."""
         self._kinds[name] = kind
 
-    def kind_stages(self, job: Job) -> tuple[str, ...]:
-        """The stages a job of this kind goes through (for one progress figure over all of them)."""
+    def kind_stages(self, job: Job) -> Mapping[str, float]:
+        """The stages a job of this kind goes through, with their weights (for one progress figure)."""
         kind = self._kinds.get(job.kind)
-        return tuple(kind.stages(job)) if kind else (RENDERING,)
+        return kind.stages(job) if kind else {RENDERING: 1.0}
 
     def add_finish_listener(self, listener: FinishListener) -> None:
         """`await listener(job)` once each time a job finishes (succeeded, failed or cancelled): in
@@ -261,7 +262,11 @@ class JobManager:
         job = await asyncio.to_thread(self.store.get_job, job_id)
         if job is not None and job.status is JobStatus.RUNNING and not await self._recover_one(job):
             return
-        await self._run(job_id)
+        try:
+            await self._run(job_id)
+        finally:
+            if self._progress_rows is not None:  # no figure of this run lands on the row of a next one
+                await self._progress_rows.settle(CANCEL_GRACE_SECONDS)
 
     async def get(self, job_id: str) -> Job | None:
         """The job's current state (progress of a running job included), or None."""
@@ -531,18 +536,17 @@ class JobManager:
         """A report from a stage before the job's current one: scenes are voiced and fetched side
         by side, so a late voice arrives after fetching began. The job stays where it is, so
         its progress never goes back."""
-        stages = self.kind_stages(job)
+        stages = list(self.kind_stages(job))
         if job.stage is None or stage not in stages or job.stage.name not in stages:
             return False
         return stages.index(stage) < stages.index(job.stage.name)
 
     def _publish(self, kind: EventKind, job: Job) -> None:
         job = self._with_live_progress(job)
-        if kind == "progress" and self._share_progress:
+        if kind == "progress" and self._progress_rows is not None:
             stage = job.stage or JobStage(RENDERING, job.frames_done, job.frames_total)
-            self.store.update_job(
+            self._progress_rows.write(
                 job.id,
-                only_if=[JobStatus.RUNNING],
                 frames_done=job.frames_done,
                 frames_total=job.frames_total,
                 stage_name=stage.name,

@@ -21,7 +21,7 @@ from .engine import (
     StoryFailed,
     StoryPreview,
 )
-from .errors import ActiveProjectExists, NotAllowedNow, ProjectNotFound, SectionNotFound
+from .errors import ActiveProjectExists, NotAllowedNow, ProjectNotFound, SectionNotFound, TopicTooLong
 from .lifecycle import NewProject, ProjectService
 from .sources import check_sources, check_url
 from .story_job import STORYBOARD, StoryboardKind, job_output, submit_storyboard
@@ -44,6 +44,7 @@ __all__ = [
     "StoryPreview",
     "StoryboardInvalid",
     "StoryboardKind",
+    "TopicTooLong",
     "check_sources",
     "check_url",
     "job_output",

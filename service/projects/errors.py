@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..storage import ActiveProjectExists, ProjectStatus
 
-__all__ = ["ActiveProjectExists", "NotAllowedNow", "ProjectNotFound", "SectionNotFound"]
+__all__ = ["ActiveProjectExists", "NotAllowedNow", "ProjectNotFound", "SectionNotFound", "TopicTooLong"]
 
 
 class ProjectNotFound(LookupError):
@@ -18,6 +18,14 @@ class ProjectNotFound(LookupError):
 class SectionNotFound(LookupError):
     def __init__(self, project_id: str, section_id: str) -> None:
         super().__init__(f"project {project_id} has no section {section_id!r}")
+
+
+class TopicTooLong(ValueError):
+    """A topic is a prompt to the script writer: it is held to the prompt limit (`max_prompt_chars`)."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(f"the topic has {length:,} characters; this server accepts at most {limit:,}")
+        self.limit = limit
 
 
 class NotAllowedNow(Exception):

@@ -47,7 +47,7 @@ from .engine import (
     StoryFailed,
     StoryPreview,
 )
-from .errors import NotAllowedNow, ProjectNotFound, SectionNotFound
+from .errors import NotAllowedNow, ProjectNotFound, SectionNotFound, TopicTooLong
 from .sources import check_sources
 from .story_job import submit_storyboard
 
@@ -154,14 +154,18 @@ class ProjectService:
     async def create(self, user_id: str, new: NewProject) -> Project:
         """An InProgress project whose preparation has started.
 
-        Raises StoryboardInvalid / SourceRefused / NoScriptWriter for input that cannot be
-        used (nothing is stored then) and ActiveProjectExists (the one-active rule).
+        Raises TopicTooLong / StoryboardInvalid / SourceRefused / NoScriptWriter for input that
+        cannot be used (nothing is stored then) and ActiveProjectExists (the one-active rule).
         """
         options = {k: v for k, v in (new.options or {}).items() if k in STORYBOARD_OPTIONS and v is not None}
         scenes: list[dict[str, Any]] = []
-        if new.topic is not None:
+        topic = new.topic
+        if topic is not None:
+            if len(topic) > self.settings.max_prompt_chars:  # counted as given, as the API schema states
+                raise TopicTooLong(len(topic), self.settings.max_prompt_chars)
+            topic = topic.strip()
             self.engine.check_writer()
-            source, settings, title = "topic", options, str(options.get("title") or new.topic)
+            source, settings, title = "topic", options, str(options.get("title") or topic)
         else:
             base = (
                 self.engine.from_text(new.text, title=str(options.get("title") or ""))
@@ -177,7 +181,7 @@ class ProjectService:
             self.projects.create_project,
             user_id=user_id,
             source=source,
-            topic=new.topic,
+            topic=topic,
             title=title,
             settings=settings,
             render=dict(new.render or {}),

@@ -21,11 +21,10 @@ from sandbox import BrowserPool, RenderOptions
 
 from ..jobs import Job, JobKindError, JobManager, KindResult, StageProgress, options_from_dict
 from ..soundtrack import SoundtrackError, extract_audio
+from ..storyboards import PREPARED_STAGES, STAGE_WEIGHTS
 from .engine import SceneMedia, Storyboard, StoryEngine, StoryFailed
 
 STORYBOARD = "storyboard"
-ALL_STAGES = ("voicing", "fetching", "rendering", "mixing")
-PREPARED_STAGES = ("rendering", "mixing")
 
 
 class StoryboardKind:
@@ -34,8 +33,9 @@ class StoryboardKind:
     def __init__(self, engine: StoryEngine) -> None:
         self.engine = engine
 
-    def stages(self, job: Job) -> Sequence[str]:
-        return PREPARED_STAGES if "prepared" in job.meta else ALL_STAGES
+    def stages(self, job: Job) -> Mapping[str, float]:
+        stages = PREPARED_STAGES if "prepared" in job.meta else tuple(STAGE_WEIGHTS)
+        return {stage: STAGE_WEIGHTS[stage] for stage in stages}
 
     async def run(
         self,

@@ -18,6 +18,7 @@ from pathlib import Path
 import certifi
 import httpx
 
+from service.byte_sizes import size_text
 from service.settings import Settings
 
 from .destination import Resolver, checked_address, parse_allowed_hosts, parse_url, system_resolver
@@ -143,11 +144,6 @@ def _tls_context(extra_cas: Path | None) -> ssl.SSLContext:
     if extra_cas is not None:
         context.load_verify_locations(cafile=str(extra_cas))
     return context
-
-
-def size_text(n: int) -> str:
-    """A byte count as people read it in a refusal."""
-    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n} bytes"
 
 
 def _what(exc: Exception) -> str:

@@ -10,10 +10,11 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 
+from service.byte_sizes import size_text
 from service.settings import Settings
 
 from .errors import FetchRefused
-from .fetch import Fetched, fetch_url, size_text
+from .fetch import Fetched, fetch_url
 from .sniff import SNIFF_BYTES, accepted_media_type
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")

@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from sandbox import ASPECTS, attribute_number, is_aspect
+from sandbox import ASPECTS, attribute_number, duration_problem, is_aspect
 
 MAX_PROMPT_CHARS = 1500
 """The prompt travels inside the "Render again" button, whose value Slack caps at 2,000 characters."""
@@ -75,7 +75,7 @@ def parse_command(text: str, *, max_duration: float, max_prompt_chars: int = MAX
     first_line, _, script = plain.partition("\n")
     head = first_line.split()
     if head and head[0].lower() == STORY_WORD:
-        return parse_story(head[1:], script, max_topic_chars=max_prompt_chars)
+        return parse_story(head[1:], script)
     words = plain.split()
     if not words:
         return HelpCommand(empty=True)
@@ -107,7 +107,7 @@ def parse_command(text: str, *, max_duration: float, max_prompt_chars: int = MAX
     return RenderCommand(prompt=prompt, duration=duration, aspect=aspect)
 
 
-def parse_story(words: list[str], script: str, *, max_topic_chars: int) -> StoryCommand | CommandProblem:
+def parse_story(words: list[str], script: str) -> StoryCommand | CommandProblem:
     """The words after `story` on its line — `[--aspect W:H] [--voice NAME] topic` — and the lines
     below it: a script there is narrated as written (the words above, if any, are its title)."""
     options = _leading_options(words, _STORY_OPTIONS, "`--aspect " + "|".join(ASPECTS) + "`, `--voice NAME`.")
@@ -123,11 +123,6 @@ def parse_story(words: list[str], script: str, *, max_topic_chars: int) -> Story
         return CommandProblem(
             "Tell me what the story is about, e.g. `/render story how a bill becomes law` — or put "
             "your script on the lines after `/render story`, one paragraph per section."
-        )
-    if len(line) > max_topic_chars:
-        return CommandProblem(
-            f"Your topic is {len(line):,} characters; the limit is {max_topic_chars:,}. To narrate "
-            "your own words, put them on the lines after `/render story`."
         )
     return StoryCommand(topic=line, aspect=aspect, voice=voice)
 
@@ -175,12 +170,8 @@ def _duration(raw: str | None, max_duration: float) -> tuple[float | None, str |
     value = attribute_number(raw.lower().removesuffix("sec"))  # 6, 6s (as data-duration takes) or 6sec
     if value is None:
         return None, f"`--duration {raw}` is not a number of seconds; try `--duration 6`."
-    if not 0 < value <= max_duration:
-        return (
-            None,
-            f"The duration must be more than 0 and at most {max_duration:g} seconds (you asked for {raw}).",
-        )
-    return value, None
+    problem = duration_problem(value, max_duration, given=f"`--duration {raw}`")
+    return (None, problem) if problem else (value, None)
 
 
 def _example(name: str) -> str:

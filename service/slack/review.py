@@ -35,6 +35,7 @@ from ..projects import (
     ProjectService,
     SourceRefused,
     StoryboardInvalid,
+    TopicTooLong,
 )
 from ..storage import Project, ProjectStatus
 from . import messages
@@ -54,6 +55,22 @@ CARD = "slack_card"
 def slack_user(team_id: str, user_id: str) -> str:
     """A Slack person as a project owner: user ids are only unique within their workspace."""
     return f"slack:{team_id}:{user_id}"
+
+
+_REFUSED: dict[type[Exception], tuple[str, str]] = {
+    TopicTooLong: (
+        "That topic is too long",
+        "Say what the story is about in fewer words — or put your own script on the lines after "
+        "`/render story`, one paragraph per section.",
+    ),
+    SourceRefused: ("A background was refused", "Use a public http(s) URL."),
+    NoScriptWriter: (
+        "No model is set up to write a script",
+        "Paste your script on the lines after `/render story` instead, one paragraph per section.",
+    ),
+}
+"""Input the project service refused (nothing was stored): the card's title and what to do; its
+message is the reason."""
 
 
 class SlackReviews:
@@ -123,19 +140,9 @@ class SlackReviews:
                     problems=exc.problems,
                 ),
             )
-        except SourceRefused as exc:
-            await self.outbox.tell(
-                origin, cards.not_started("A background was refused", str(exc), "Use a public http(s) URL.")
-            )
-        except NoScriptWriter as exc:
-            await self.outbox.tell(
-                origin,
-                cards.not_started(
-                    "No model is set up to write a script",
-                    str(exc),
-                    "Paste your script on the lines after `/render story` instead, one paragraph per section.",
-                ),
-            )
+        except tuple(_REFUSED) as exc:
+            what, hint = next(said for refusal, said in _REFUSED.items() if isinstance(exc, refusal))
+            await self.outbox.tell(origin, cards.not_started(what, str(exc), hint))
         except Exception as exc:
             log.exception("starting a Slack story failed")
             await self.outbox.tell(origin, describe_failure(exc))

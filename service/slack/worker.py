@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackClientError
 
 from sandbox import CompositionError, RenderOptions
 
+from ..byte_sizes import size_text
 from ..drafts import editor_url, save_prompt_draft
 from ..jobs import QueueFull
 from ..storage import Draft, Job, JobStatus, Store
@@ -164,7 +165,7 @@ class SlackRenderer:
 
 
 def _facts(job: Job) -> str:
-    """One line under the result, e.g. `6 s · 1280x720 · 30 fps · 1.2 MB · rendered in 14 s`."""
+    """One line under the result, e.g. `6 s · 1280x720 · 30 fps · 1.2 MiB · rendered in 14 s`."""
     fps = job.options.get("fps")
     parts = []
     if fps and job.frames_total:
@@ -174,8 +175,7 @@ def _facts(job: Job) -> str:
     if fps:
         parts.append(f"{fps:g} fps")
     if job.video_bytes:
-        size = job.video_bytes / 1e6
-        parts.append(f"{size:.1f} MB" if size >= 1 else f"{job.video_bytes / 1e3:.0f} KB")
+        parts.append(size_text(job.video_bytes))
     if job.started_at and job.finished_at:
         parts.append(f"rendered in {(job.finished_at - job.started_at).total_seconds():.0f} s")
     return " · ".join(parts) or "rendered by seekreel"

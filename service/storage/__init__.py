@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .db import database_url
-from .ids import new_id
+from .ids import is_project_id, new_id
 from .project_records import Project, ProjectStatus, Section, SectionStatus
 from .project_repository import ActiveProjectExists, ProjectStore
 from .records import Draft, DraftVersion, Job, JobStage, JobStatus
@@ -27,6 +27,7 @@ __all__ = [
     "Section",
     "SectionStatus",
     "Store",
+    "is_project_id",
     "new_id",
     "open_store",
 ]

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .db import changed_rows
-from .ids import new_id
+from .ids import PROJECT, SECTION, new_id
 from .models import utcnow
 from .project_models import ProjectRow, SectionRow
 from .project_records import Project, ProjectStatus, Section, SectionStatus
@@ -51,7 +51,7 @@ class ProjectStore:
         the user has one already."""
         now = utcnow()
         row = ProjectRow(
-            id=new_id("pr"),
+            id=new_id(PROJECT),
             user_id=user_id,
             active_user=user_id,
             status=ProjectStatus.IN_PROGRESS.value,
@@ -240,7 +240,7 @@ class ProjectStore:
 
 def _new_section(project_id: str, position: int, scene: dict[str, Any], now: datetime) -> SectionRow:
     return SectionRow(
-        id=new_id("sec"),
+        id=new_id(SECTION),
         project_id=project_id,
         position=position,
         scene=scene,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import sessionmaker
 
 from . import migrate
 from .db import changed_rows, make_engine
-from .ids import new_id
+from .ids import DRAFT, JOB, new_id
 from .models import DraftRow, DraftVersionRow, JobRow, utcnow
 from .project_repository import ProjectStore
 from .records import Draft, DraftVersion, Job, JobStage, JobStatus
@@ -52,7 +52,7 @@ class Store:
         meta: dict[str, Any] | None = None,
     ) -> Draft:
         now = utcnow()
-        draft_id = new_id("dr")
+        draft_id = new_id(DRAFT)
         with self._sessions.begin() as s:
             s.add(
                 DraftRow(
@@ -153,7 +153,7 @@ class Store:
         frames_total: int = 0,
     ) -> Job:
         row = JobRow(
-            id=new_id("job"),
+            id=new_id(JOB),
             status=JobStatus.QUEUED.value,
             html=html,
             options=options,

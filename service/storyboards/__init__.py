@@ -28,12 +28,16 @@ from .pipeline import (
     finish_storyboard,
     render_storyboard,
 )
-from .scenes import PreparedScene, ProgressCallback, Stage, prepare_scene, prepare_scenes, storyboard_voice
+from .scenes import PreparedScene, ProgressCallback, prepare_scene, prepare_scenes, storyboard_voice
 from .script_writer import NoModelToWrite, StoryboardNotWritten, WrittenStoryboard, write_storyboard
 from .splitting import StoryScene, expand_scenes, split_text
+from .stages import PREPARED_STAGES, STAGE_LABELS, STAGE_WEIGHTS, Stage
 from .timing import TimedScene, time_scenes
 
 __all__ = [
+    "PREPARED_STAGES",
+    "STAGE_LABELS",
+    "STAGE_WEIGHTS",
     "AiVisual",
     "BackgroundSpec",
     "CompiledStoryboard",

@@ -28,10 +28,10 @@ from .errors import StoryError
 from .inputs import StoryboardInvalid, check_narration_length
 from .model import BackgroundSpec, Storyboard
 from .splitting import StoryScene, expand_scenes
+from .stages import Stage
 from .timing import scene_seconds
 
 T = TypeVar("T")
-Stage = Literal["voicing", "fetching", "rendering", "mixing"]
 ProgressCallback = Callable[[Stage, int, int], None]
 """(stage, done, total): scenes voiced, backgrounds fetched, frames rendered, mixing steps."""
 

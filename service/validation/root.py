@@ -11,7 +11,15 @@ from collections.abc import Callable
 
 from bs4 import Tag
 
-from sandbox import ASPECTS, CANONICAL_SIZES, MAX_FPS, MAX_LAYOUT_SIDE, attribute_number, is_aspect
+from sandbox import (
+    ASPECTS,
+    CANONICAL_SIZES,
+    MAX_FPS,
+    MAX_LAYOUT_SIDE,
+    attribute_number,
+    duration_problem,
+    is_aspect,
+)
 
 from .codes import finding
 from .findings import Finding
@@ -76,15 +84,8 @@ def _duration(raw: str | None, line: int | None, limits: ValidationLimits) -> li
         return [
             finding("invalid-duration", f'data-duration="{raw}" is not a number of seconds (e.g. "6")', line)
         ]
-    if not 0 < value <= limits.max_duration:
-        return [
-            finding(
-                "duration-out-of-range",
-                f'data-duration="{raw}" is out of range: use more than 0 and at most {limits.max_duration:g} seconds',
-                line,
-            )
-        ]
-    return []
+    problem = duration_problem(value, limits.max_duration, given=f'data-duration="{raw}"')
+    return [finding("duration-out-of-range", problem, line)] if problem else []
 
 
 def _size(attrs: dict[str, str], aspect: str, line: Callable[[str], int | None]) -> list[Finding]:

@@ -7,6 +7,7 @@ and signed, so they download without an Authorization header until they expire.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ class Links:
         return self.base.rstrip("/") + self.auth.sign_path(path, self.ttl)
 
 
-def render_body(job: Job, stages: tuple[str, ...], links: Links) -> dict[str, Any]:
+def render_body(job: Job, stages: Mapping[str, float], links: Links) -> dict[str, Any]:
     """A render job's state; once completed, its video, captions and soundtrack."""
     data: dict[str, Any] = {
         "status": IN_PROGRESS,

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel
 
 from ...projects import STORYBOARD, NewProject, check_url
+from ...storage import is_project_id
 from ..auth import Authorized, CallerId
 from ..errors import not_found
 from ..schemas import error_responses
@@ -155,7 +156,7 @@ async def render_preview(
 )
 async def get_job(job_id: str, request: Request, svc: ServicesDep, caller: CallerId) -> dict[str, Any]:
     links = _links(request, svc)
-    if job_id.startswith("pr_"):
+    if is_project_id(job_id):
         return preview_body(await svc.projects.get(caller, job_id), links)
     job = await svc.jobs.get(job_id)
     if job is None or job.kind != STORYBOARD or job.meta.get("user_id", caller) != caller:

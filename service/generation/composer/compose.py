@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sandbox import CANONICAL_SIZES, DEFAULT_ASPECT, MAX_DURATION, declared_variables, root_attributes
+from sandbox import CANONICAL_SIZES, DEFAULT_ASPECT, declared_variables, duration_problem, root_attributes
 from service.settings import get_settings
 
 from ..document_edits import format_seconds, set_root_attributes, set_variable_defaults
@@ -106,13 +106,12 @@ def _fallback_kind(facts: PromptFacts) -> str:
 
 
 def _duration(explicit: float | None, from_prompt: float | None, suggested: float, longest: float) -> float:
-    """The argument if given (checked), else the prompt's (clamped to `longest`), else `suggested`."""
+    """The argument if given (checked against `longest`, the setting), else the prompt's (clamped
+    to `longest`), else `suggested`."""
     if explicit is not None:
         value = float(explicit)
-        if not 0 < value <= MAX_DURATION:
-            raise ValueError(
-                f"duration {value:g} s is out of range: use more than 0 and at most {MAX_DURATION:g} s"
-            )
+        if problem := duration_problem(value, longest):
+            raise ValueError(problem)
         return value
     if from_prompt is not None:
         return min(longest, max(1.0, from_prompt))
