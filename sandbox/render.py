@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .composition import Composition, parse_composition
-from .encode import IMAGE_CODECS, PRESETS, SegmentEncoder, join_segments, resize_png
+from .encode import IMAGE_CODECS, PRESETS, SegmentEncoder, join_segments
 from .errors import PageError, RenderError, RenderTimeout, SeekTimeout
 from .page import DEFAULT_SEED, PageErrorInfo, PageSession, TimerCall
 from .pool import BrowserPool, pool_or_temporary
 from .render_options import RenderOptions, capture_scale, default_workers, output_size
+from .stills import fit_png
 
 SEGMENT_SECONDS = 1.0
 Progress = Callable[[int, int], None]
@@ -384,13 +385,7 @@ async def capture_frame(
         page.raise_if_errors()
         if image is None:
             raise RenderError("the browser returned no picture")
-    if _png_size(image) != (width, height):
-        image = await resize_png(image, (width, height))
-    return image
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return await fit_png(image, (width, height))
 
 
 async def probe_page(
