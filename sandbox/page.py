@@ -206,14 +206,18 @@ class PageSession:
             data = await self._begin_frame(shot)
         return pybase64.b64decode(data) if data else None
 
-    async def _begin_frame(self, shot: dict[str, Any]) -> str | None:
+    async def draw(self) -> None:
+        """Run the page's rendering for the current time as `capture` does, without the picture
+        (no readback, no encode). Without beginFrame the browser draws on its own."""
+        if self.browser.kind.begin_frame:
+            await self._begin_frame(None)
+
+    async def _begin_frame(self, shot: dict[str, Any] | None) -> str | None:
         interval = 1000.0 / self.fps
         self._frame_no += 1
-        params = {
-            "frameTimeTicks": 1000.0 + self._frame_no * interval,
-            "interval": interval,
-            "screenshot": shot,
-        }
+        params: dict[str, Any] = {"frameTimeTicks": 1000.0 + self._frame_no * interval, "interval": interval}
+        if shot is not None:
+            params["screenshot"] = shot
         try:
             async with asyncio.timeout(FRAME_TIMEOUT):
                 res = await self._race(self._send("HeadlessExperimental.beginFrame", params))

@@ -54,6 +54,7 @@ class ProbeResult:
     errors: list[PageErrorInfo] = field(default_factory=list)
     seek_seconds: list[float] = field(default_factory=list)
     frame_digests: list[str] = field(default_factory=list)
+    """A digest of the picture at each time seeked (with `until_moved`, up to the first that differs)."""
     timed_out_at: float | None = None
     refused_requests: list[str] = field(default_factory=list)
     timer_calls: list[TimerCall] = field(default_factory=list)
@@ -389,12 +390,19 @@ async def capture_frame(
 
 
 async def probe_page(
-    html: str, times: list[float], options: RenderOptions | None = None, *, pool: BrowserPool | None = None
+    html: str,
+    times: list[float],
+    options: RenderOptions | None = None,
+    *,
+    pool: BrowserPool | None = None,
+    until_moved: bool = False,
 ) -> ProbeResult:
     """Load the page and seek to `times`, collecting errors instead of raising them.
 
     For the validator's runtime checks. Composition errors (bad root attributes, missing
-    variables) still raise: they are the caller's to report.
+    variables) still raise: they are the caller's to report. `until_moved` stops taking
+    pictures once two differ (whether the page moves is then known): the later times are
+    still seeked and drawn, so their errors and timer calls are seen all the same.
     """
     options = options or RenderOptions()
     comp, _, _, scale = prepare(html, options)
@@ -413,6 +421,9 @@ async def probe_page(
                 except PageError as exc:
                     result.errors.append(PageErrorInfo(exc.message, exc.time))
                 result.seek_seconds.append(loop.time() - started)
+                if until_moved and len(set(result.frame_digests)) > 1:
+                    await page.draw()  # the frame is still drawn, as for a picture; only not read back
+                    continue
                 image = await page.capture("jpeg", 80, force=not result.frame_digests)
                 if image is not None:
                     result.frame_digests.append(hashlib.sha256(image).hexdigest())
