@@ -1,8 +1,9 @@
 """One composition loaded in one browser tab: load, seek to t, capture the frame.
 
-Each `PageSession` lives in its own browser context (no shared cache, storage or
-process with another render) and answers every request the page makes through a
-`RequestPolicy`. Time moves only through `seek()`; pixels only through `capture()`.
+Each `PageSession` lives in a fresh tab in a browser context of its own (no shared cache,
+storage or process with another render; see tabs.py) and answers every request the page
+makes through a `RequestPolicy`. Time moves only through `seek()`; pixels only through
+`capture()`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .browser import Browser
 from .cdp import BrowserGone, CDPError
 from .errors import PageCrashed, PageError, RenderError, SeekTimeout
 from .isolation import DOC_URL, RequestPolicy
+from .tabs import Tab
 
 _RUNTIME_JS = resources.files(__package__).joinpath("runtime.js").read_text(encoding="utf-8")
 DEFAULT_SEED = 0x5EE4
@@ -71,7 +73,7 @@ class PageSession:
         self.browser = browser
         self.width, self.height, self.fps = width, height, fps
         self.state = PageState()
-        self._context_id: str | None = None
+        self._tab: Tab | None = None
         self._session: str | None = None
         self._policy: RequestPolicy | None = None
         self._frame_no = 0
@@ -93,30 +95,12 @@ class PageSession:
             await page.close()
 
     async def _create(self) -> None:
-        conn = self.browser.conn
         self.state.crashed = asyncio.get_running_loop().create_future()
-        self._unlisten = conn.add_listener(self._on_event)
-        ctx = await conn.send("Target.createBrowserContext", {"disposeOnDetach": True})
-        self._context_id = ctx["browserContextId"]
-        params: dict[str, Any] = {
-            "url": "about:blank",
-            "browserContextId": self._context_id,
-            "width": self.width,
-            "height": self.height,
-        }
-        if self.browser.kind.begin_frame:
-            params["enableBeginFrameControl"] = True
-        target = await conn.send("Target.createTarget", params)
-        attached = await conn.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})
-        self._session = attached["sessionId"]
-        self._main_frame = target["targetId"]  # a tab's main frame id is its target id
-        await asyncio.gather(
-            self._send("Page.enable"),
-            self._send("Runtime.enable"),
-            self._send("Log.enable"),
-            self._send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Request"}]}),
-            self._send("Page.setBypassCSP", {"enabled": False}),
-        )
+        self._unlisten = self.browser.conn.add_listener(self._on_event)
+        self._tab = await self.browser.tabs.take(self.width, self.height)
+        self._session = self._tab.session_id
+        self._main_frame = self._tab.target_id  # a tab's main frame id is its target id
+        await self._send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Request"}]})
         if not self.browser.kind.begin_frame:
             await self._send(
                 "Emulation.setDeviceMetricsOverride",
@@ -252,15 +236,9 @@ class PageSession:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._context_id and self.browser.alive:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(
-                    self.browser.conn.send(
-                        "Target.disposeBrowserContext", {"browserContextId": self._context_id}
-                    ),
-                    5,
-                )
-        self._context_id = None
+        if self._tab is not None and self.browser.alive:
+            self.browser.tabs.give_back(self._tab)
+        self._tab = None
 
     # --- plumbing ------------------------------------------------------------------------
 
