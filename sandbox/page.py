@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -97,7 +97,8 @@ class PageSession:
     async def _create(self) -> None:
         self.state.crashed = asyncio.get_running_loop().create_future()
         self._unlisten = self.browser.conn.add_listener(self._on_event)
-        self._tab = await self.browser.tabs.take(self.width, self.height)
+        with self._browser_errors("a new tab"):
+            self._tab = await self.browser.tabs.take(self.width, self.height)
         self._session = self._tab.session_id
         self._main_frame = self._tab.target_id  # a tab's main frame id is its target id
         await self._send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Request"}]})
@@ -243,13 +244,19 @@ class PageSession:
     # --- plumbing ------------------------------------------------------------------------
 
     async def _send(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        try:
+        with self._browser_errors(method):
             return await self.browser.conn.send(method, params, self._session)
+
+    @contextlib.contextmanager
+    def _browser_errors(self, what: str) -> Iterator[None]:
+        """The browser's protocol errors as the renderer's: gone → PageCrashed, refused → RenderError."""
+        try:
+            yield
         except BrowserGone as exc:
             self.browser.broken = True
             raise PageCrashed(f"the browser exited during the render ({exc})") from None
         except CDPError as exc:
-            raise RenderError(f"browser refused {method}: {exc}") from None
+            raise RenderError(f"browser refused {what}: {exc}") from None
 
     async def _race(self, aw: Any) -> Any:
         """Await `aw`, but fail at once if the page crashes meanwhile.

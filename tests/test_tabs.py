@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from sandbox import BrowserPool, RenderOptions, probe_page
+import pytest
+
+from sandbox import BrowserPool, PageCrashed, RenderOptions, probe_page
 from sandbox.browser import Browser
+from sandbox.page import PageSession
 
 LEAVES_TRACES = """<!doctype html>
 <html data-duration="1" data-width="160" data-height="90" data-fps="10"><body><script>
@@ -57,6 +60,22 @@ def test_a_tab_given_back_is_disposed_of_and_the_next_is_made_ahead(run) -> None
             other_size = await browser.tabs.take(320, 180)  # the one made ahead is 160×90: not used
             assert other_size.size == (320, 180)
             assert [t for t in await page_targets(browser) if t not in initial] == [other_size.target_id]
+        finally:
+            await browser.close()
+
+    run(scenario())
+
+
+def test_a_browser_gone_before_its_tab_is_made_is_a_page_crash(run) -> None:
+    """Not a bare protocol error: the pool and the job manager know what a PageCrashed means."""
+
+    async def scenario() -> None:
+        browser = await Browser.launch()
+        browser.kill()
+        try:
+            with pytest.raises(PageCrashed, match="browser exited"):
+                async with PageSession.open(browser, 160, 90, 10):
+                    pass
         finally:
             await browser.close()
 
