@@ -23,6 +23,7 @@ from .cdp import CDPConnection
 from .errors import BrowserUnavailable
 from .fonts import fontconfig_file
 from .isolation import NETWORK_FLAGS, netns_prefix
+from .tabs import TabMaker
 
 HEADLESS_SHELL_CANDIDATES = (
     "/usr/lib/chromium/chromium-headless-shell",
@@ -117,6 +118,7 @@ class Browser:
         self.isolated_network = isolated_network
         self._profile = profile
         self.broken = False
+        self.tabs = TabMaker(conn, begin_frame=kind.begin_frame)
 
     @classmethod
     async def launch(
@@ -187,6 +189,7 @@ class Browser:
         """SIGKILL the browser's process group (it and every process it started) and remove its
         profile; no waiting."""
         self.broken = True
+        self.tabs.discard()
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)
         shutil.rmtree(self._profile, ignore_errors=True)

@@ -24,7 +24,6 @@ from . import pipes
 from .errors import EncodeError
 
 ENCODER_THREADS = 2
-RESIZE_FLAGS = "lanczos+accurate_rnd"
 
 
 @dataclass(frozen=True)
@@ -222,20 +221,3 @@ async def encode_segments(
 
 def _quote(path: Path) -> str:
     return str(path.resolve()).replace("'", "'\\''")
-
-
-async def resize_png(png: bytes, size: tuple[int, int]) -> bytes:
-    """Scale a PNG to `size` with the same filter the video path uses."""
-    cmd = [
-        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-threads", "1",
-        "-f", "image2pipe", "-c:v", "png", "-i", "pipe:0",
-        "-vf", f"scale={size[0]}:{size[1]}:flags={RESIZE_FLAGS}", "-frames:v", "1",
-        "-f", "image2pipe", "-c:v", "png", "pipe:1",
-    ]  # fmt: skip
-    proc = await asyncio.create_subprocess_exec(
-        *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    data, err = await proc.communicate(png)
-    if proc.returncode != 0:
-        raise EncodeError(f"resizing the frame failed: {err.decode(errors='replace').strip()[-200:]}")
-    return data

@@ -1,8 +1,9 @@
 """One composition loaded in one browser tab: load, seek to t, capture the frame.
 
-Each `PageSession` lives in its own browser context (no shared cache, storage or
-process with another render) and answers every request the page makes through a
-`RequestPolicy`. Time moves only through `seek()`; pixels only through `capture()`.
+Each `PageSession` lives in a fresh tab in a browser context of its own (no shared cache,
+storage or process with another render; see tabs.py) and answers every request the page
+makes through a `RequestPolicy`. Time moves only through `seek()`; pixels only through
+`capture()`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,6 +23,7 @@ from .browser import Browser
 from .cdp import BrowserGone, CDPError
 from .errors import PageCrashed, PageError, RenderError, SeekTimeout
 from .isolation import DOC_URL, RequestPolicy
+from .tabs import Tab
 
 _RUNTIME_JS = resources.files(__package__).joinpath("runtime.js").read_text(encoding="utf-8")
 DEFAULT_SEED = 0x5EE4
@@ -71,7 +73,7 @@ class PageSession:
         self.browser = browser
         self.width, self.height, self.fps = width, height, fps
         self.state = PageState()
-        self._context_id: str | None = None
+        self._tab: Tab | None = None
         self._session: str | None = None
         self._policy: RequestPolicy | None = None
         self._frame_no = 0
@@ -93,30 +95,13 @@ class PageSession:
             await page.close()
 
     async def _create(self) -> None:
-        conn = self.browser.conn
         self.state.crashed = asyncio.get_running_loop().create_future()
-        self._unlisten = conn.add_listener(self._on_event)
-        ctx = await conn.send("Target.createBrowserContext", {"disposeOnDetach": True})
-        self._context_id = ctx["browserContextId"]
-        params: dict[str, Any] = {
-            "url": "about:blank",
-            "browserContextId": self._context_id,
-            "width": self.width,
-            "height": self.height,
-        }
-        if self.browser.kind.begin_frame:
-            params["enableBeginFrameControl"] = True
-        target = await conn.send("Target.createTarget", params)
-        attached = await conn.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})
-        self._session = attached["sessionId"]
-        self._main_frame = target["targetId"]  # a tab's main frame id is its target id
-        await asyncio.gather(
-            self._send("Page.enable"),
-            self._send("Runtime.enable"),
-            self._send("Log.enable"),
-            self._send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Request"}]}),
-            self._send("Page.setBypassCSP", {"enabled": False}),
-        )
+        self._unlisten = self.browser.conn.add_listener(self._on_event)
+        with self._browser_errors("a new tab"):
+            self._tab = await self.browser.tabs.take(self.width, self.height)
+        self._session = self._tab.session_id
+        self._main_frame = self._tab.target_id  # a tab's main frame id is its target id
+        await self._send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Request"}]})
         if not self.browser.kind.begin_frame:
             await self._send(
                 "Emulation.setDeviceMetricsOverride",
@@ -206,14 +191,18 @@ class PageSession:
             data = await self._begin_frame(shot)
         return pybase64.b64decode(data) if data else None
 
-    async def _begin_frame(self, shot: dict[str, Any]) -> str | None:
+    async def draw(self) -> None:
+        """Run the page's rendering for the current time as `capture` does, without the picture
+        (no readback, no encode). Without beginFrame the browser draws on its own."""
+        if self.browser.kind.begin_frame:
+            await self._begin_frame(None)
+
+    async def _begin_frame(self, shot: dict[str, Any] | None) -> str | None:
         interval = 1000.0 / self.fps
         self._frame_no += 1
-        params = {
-            "frameTimeTicks": 1000.0 + self._frame_no * interval,
-            "interval": interval,
-            "screenshot": shot,
-        }
+        params: dict[str, Any] = {"frameTimeTicks": 1000.0 + self._frame_no * interval, "interval": interval}
+        if shot is not None:
+            params["screenshot"] = shot
         try:
             async with asyncio.timeout(FRAME_TIMEOUT):
                 res = await self._race(self._send("HeadlessExperimental.beginFrame", params))
@@ -248,26 +237,26 @@ class PageSession:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._context_id and self.browser.alive:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(
-                    self.browser.conn.send(
-                        "Target.disposeBrowserContext", {"browserContextId": self._context_id}
-                    ),
-                    5,
-                )
-        self._context_id = None
+        if self._tab is not None and self.browser.alive:
+            self.browser.tabs.give_back(self._tab)
+        self._tab = None
 
     # --- plumbing ------------------------------------------------------------------------
 
     async def _send(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        try:
+        with self._browser_errors(method):
             return await self.browser.conn.send(method, params, self._session)
+
+    @contextlib.contextmanager
+    def _browser_errors(self, what: str) -> Iterator[None]:
+        """The browser's protocol errors as the renderer's: gone → PageCrashed, refused → RenderError."""
+        try:
+            yield
         except BrowserGone as exc:
             self.browser.broken = True
             raise PageCrashed(f"the browser exited during the render ({exc})") from None
         except CDPError as exc:
-            raise RenderError(f"browser refused {method}: {exc}") from None
+            raise RenderError(f"browser refused {what}: {exc}") from None
 
     async def _race(self, aw: Any) -> Any:
         """Await `aw`, but fail at once if the page crashes meanwhile.

@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .composition import Composition, parse_composition
-from .encode import IMAGE_CODECS, PRESETS, SegmentEncoder, join_segments, resize_png
+from .encode import IMAGE_CODECS, PRESETS, SegmentEncoder, join_segments
 from .errors import PageError, RenderError, RenderTimeout, SeekTimeout
 from .page import DEFAULT_SEED, PageErrorInfo, PageSession, TimerCall
 from .pool import BrowserPool, pool_or_temporary
 from .render_options import RenderOptions, capture_scale, default_workers, output_size
+from .stills import fit_png
 
 SEGMENT_SECONDS = 1.0
 Progress = Callable[[int, int], None]
@@ -53,6 +54,7 @@ class ProbeResult:
     errors: list[PageErrorInfo] = field(default_factory=list)
     seek_seconds: list[float] = field(default_factory=list)
     frame_digests: list[str] = field(default_factory=list)
+    """A digest of the picture at each time seeked (with `until_moved`, up to the first that differs)."""
     timed_out_at: float | None = None
     refused_requests: list[str] = field(default_factory=list)
     timer_calls: list[TimerCall] = field(default_factory=list)
@@ -389,22 +391,23 @@ async def capture_frame(
         page.raise_if_errors()
         if image is None:
             raise RenderError("the browser returned no picture")
-    if _png_size(image) != (width, height):
-        image = await resize_png(image, (width, height))
-    return image
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return await fit_png(image, (width, height))
 
 
 async def probe_page(
-    html: str, times: list[float], options: RenderOptions | None = None, *, pool: BrowserPool | None = None
+    html: str,
+    times: list[float],
+    options: RenderOptions | None = None,
+    *,
+    pool: BrowserPool | None = None,
+    until_moved: bool = False,
 ) -> ProbeResult:
     """Load the page and seek to `times`, collecting errors instead of raising them.
 
     For the validator's runtime checks. Composition errors (bad root attributes, missing
-    variables) still raise: they are the caller's to report.
+    variables) still raise: they are the caller's to report. `until_moved` stops taking
+    pictures once two differ (whether the page moves is then known): the later times are
+    still seeked and drawn, so their errors and timer calls are seen all the same.
     """
     options = options or RenderOptions()
     comp, _, _, scale = prepare(html, options)
@@ -423,6 +426,9 @@ async def probe_page(
                 except PageError as exc:
                     result.errors.append(PageErrorInfo(exc.message, exc.time))
                 result.seek_seconds.append(loop.time() - started)
+                if until_moved and len(set(result.frame_digests)) > 1:
+                    await page.draw()  # the frame is still drawn, as for a picture; only not read back
+                    continue
                 image = await page.capture("jpeg", 80, force=not result.frame_digests)
                 if image is not None:
                     result.frame_digests.append(hashlib.sha256(image).hexdigest())

@@ -202,3 +202,23 @@ def test_sample_times_are_frame_times_from_first_to_last(
     duration: float, fps: float, expected: list[float]
 ) -> None:
     assert sample_times(duration, fps, 5) == pytest.approx(expected)
+
+
+def test_pictures_stop_once_the_page_moved_but_every_sample_is_still_seeked(run) -> None:
+    from sandbox import RenderOptions, probe_page
+
+    times = sample_times(2.0, 10.0, 5)
+    late_error = page("if (t > 1.5) throw new Error('late ' + t);\n  " + MOVING)
+    options = RenderOptions(seek_timeout=1.0)
+
+    async def scenario():
+        async with BrowserPool(1) as pool:
+            moving = await probe_page(late_error, times, options, pool=pool, until_moved=True)
+            still = await probe_page(page(""), times, options, pool=pool, until_moved=True)
+            return moving, still
+
+    moving, still = run(scenario())
+    assert len(moving.frame_digests) == 2 and len(set(moving.frame_digests)) == 2
+    assert [e.time for e in moving.errors] == [times[-1]] and "late" in moving.errors[0].message
+    assert len(moving.seek_seconds) == len(times)
+    assert len(still.frame_digests) == len(times) and len(set(still.frame_digests)) == 1

@@ -59,7 +59,7 @@ async def check_runtime(
     )
     try:
         async with asyncio.timeout(limits.runtime_timeout):
-            result = await probe_page(html, times, options, pool=pool)
+            result = await probe_page(html, times, options, pool=pool, until_moved=True)
     except Exception as exc:  # every way the sandbox can fail is a finding, never a crash
         return [_failure(exc, limits)]
     return findings_from_probe(result, times, limits)
