@@ -57,7 +57,9 @@ def render(row: Row, out: Path) -> Measured:
         str(SEEKREEL), "render", str(row.page), "-o", str(out),
         "--resolution", row.resolution, "--fps", str(row.fps), "--quality", "standard", "--quiet",
     ]  # fmt: skip
-    return run_measured(cmd)
+    # The 5-minute row is past the default longest video (120 s): allow it for this run only.
+    env = {**os.environ, "SEEKREEL_MAX_DURATION": str(max(600, row.frames // row.fps + 1))}
+    return run_measured(cmd, env)
 
 
 def print_rows(rows: list[Row]) -> None:
