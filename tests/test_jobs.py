@@ -225,7 +225,15 @@ def test_progress_read_while_the_finished_row_is_written_never_goes_back(tmp_pat
             time.sleep(1.0)  # a slow database: the row still says running meanwhile
         return write(job_id, **fields)
 
+    read = jobs.store.get_job
+
+    def slow_read(job_id: str) -> object:
+        row = read(job_id)
+        time.sleep(0.05)  # a read that comes back late: the final write may land meanwhile
+        return row
+
     jobs.store.update_job = slow_final_write  # type: ignore[method-assign]
+    jobs.store.get_job = slow_read  # type: ignore[method-assign]
 
     async def main() -> list[tuple[str, int]]:
         async with jobs:

@@ -214,7 +214,7 @@ def one_scene(src: str, **scene: object) -> dict[str, object]:
             2,
             "error: scene 2: background http://10.0.0.1/x.png: 10.0.0.1 is a private address",
         ),
-        ("too large", 2, "/big.png: 30"),
+        ("too large", 2, "/big.png: 29 KiB is over the 2 KiB limit"),
         (
             "not an image",
             2,

@@ -270,8 +270,14 @@ class JobManager:
 
     async def get(self, job_id: str) -> Job | None:
         """The job's current state (progress of a running job included), or None."""
+        # The live state is taken before the row is read too: a job leaves `_running` once its
+        # finished row is written, so a row read just before that write still says running,
+        # and must still come with the job's progress — never with the row's 0.
+        before = self._running.get(job_id)
         job = await asyncio.to_thread(self.store.get_job, job_id)
-        return self._with_live_progress(job) if job else None
+        if job is None:
+            return None
+        return self._with_live_progress(job, self._running.get(job_id) or before)
 
     async def subscribe(self, job_id: str) -> AsyncGenerator[JobEvent]:
         """Events for one job: a `snapshot` first, then `status`/`progress` until it is finished.
@@ -542,7 +548,7 @@ class JobManager:
         return stages.index(stage) < stages.index(job.stage.name)
 
     def _publish(self, kind: EventKind, job: Job) -> None:
-        job = self._with_live_progress(job)
+        job = self._with_live_progress(job, self._running.get(job.id))
         if kind == "progress" and self._progress_rows is not None:
             stage = job.stage or JobStage(RENDERING, job.frames_done, job.frames_total)
             self._progress_rows.write(
@@ -589,8 +595,7 @@ class JobManager:
         except Exception:
             log.exception("job %s: a finish listener failed", job.id)
 
-    def _with_live_progress(self, job: Job) -> Job:
-        live = self._running.get(job.id)
+    def _with_live_progress(self, job: Job, live: Job | None) -> Job:
         if live is None or job.status is not JobStatus.RUNNING:
             return job
         return replace(job, frames_done=live.frames_done, frames_total=live.frames_total, stage=live.stage)
