@@ -31,14 +31,18 @@ class QualityPreset:
     x264_preset: str
     crf: int
     frame_format: str
-    """How Chromium hands frames over: 'jpeg' (lossy) or 'png' (lossless, zlib fast mode). PNG
-    measured faster end to end on the bench (no JPEG encode in Chromium's GPU process) and
-    costs 0 dB, where JPEG — even at quality 100, because of its own 4:2:0 — cost 1.7–6 dB."""
+    """How Chromium hands frames over: 'jpeg' (lossy) or 'png' (lossless, zlib fast mode)."""
     jpeg_quality: int
     convert_flags: str
-    """swscale flags for JPEG (BT.601 full range) → BT.709 limited range. Measured on the bench
-    particles frames: lanczos+accurate_rnd+full_chroma_int cost 6.5 s of CPU per 180 1080p
-    frames, plain bicubic 1.1 s at 43.8 dB, bicubic+accurate_rnd 2.6 s at 45.7 dB."""
+    """swscale flags for the conversion to the output's pixels (and for resizing JPEG frames).
+    On PNG frames (RGB → BT.709 limited 4:2:0), measured on the bench: bicubic 1.1 s of CPU per
+    180 1080p frames, lanczos+accurate_rnd+full_chroma_int 6.5 s."""
+    jpeg_above: float | None = None
+    """PNG bytes per pixel from which a PNG segment is captured as JPEG instead (None: never).
+    A PNG that large is one zlib could not shrink — a dithered gradient, a photograph, noise:
+    the content that makes PNG slowest (Chromium's encode, ffmpeg's decode) and on which
+    JPEG at quality 100 is closest to lossless. The first frame of each segment decides, so
+    the choice depends on the picture alone and every worker count makes the same bytes."""
 
 
 PRESETS: dict[str, QualityPreset] = {
@@ -46,12 +50,43 @@ PRESETS: dict[str, QualityPreset] = {
     # veryfast CRF 20. Measured in round two (docs/benchmark.md): ultrafast CRF 26 saves 1.9-2.9
     # CPU s per 180 1080p frames and is closer to lossless, but makes files 2-6x larger (up to
     # ~9 Mbit/s at 1080p30) -- not a trade people who upload and store videos would take.
-    "standard": QualityPreset("veryfast", 20, "png", 100, "bicubic"),
+    # PNG frames, JPEG q100 where a segment's first PNG is >= 0.25 bytes per pixel: measured in
+    # round three (docs/benchmark.md, "Frames by content"), the gradient compositions went from
+    # 22 to ~16 CPU s at 49.7-52.0 dB, where the sharp ones would lose 1-6 dB with JPEG.
+    "standard": QualityPreset("veryfast", 20, "png", 100, "bicubic", jpeg_above=0.25),
     "high": QualityPreset("medium", 16, "png", 100, "bicubic+accurate_rnd"),
 }
 
 
 IMAGE_CODECS = {"jpeg": "mjpeg", "png": "png"}
+
+JPEG_TO_BT709 = (
+    "colorspace=ispace=bt470bg:irange=pc:space=bt709:range=tv:format=yuv420p:fast=1"
+    ":iprimaries=bt709:primaries=bt709:itrc=bt709:trc=bt709"
+)
+"""A JPEG's BT.601 full-range YUV 4:2:0 to BT.709 limited range, in YUV at 4:2:0: the chroma is
+not resampled a second time (through RGB it was, which cost JPEG frames 2-7 dB), and the
+primaries and transfer stay as they are — only the matrix and range change. Measured on the
+bench's JPEG q100 frames: title-card 44.84 → 52.03 dB and 6.1 → 3.4 CPU s in ffmpeg."""
+
+
+def image_format_of(image: bytes) -> str:
+    """'png' or 'jpeg', from the image's first bytes."""
+    if image.startswith(b"\x89PNG"):
+        return "png"
+    if image.startswith(b"\xff\xd8"):
+        return "jpeg"
+    raise EncodeError("a frame is neither PNG nor JPEG")
+
+
+def video_filter(preset: QualityPreset, image_codec: str, size: tuple[int, int]) -> str:
+    """Frames to the output's size and pixels: BT.709, limited range, 4:2:0."""
+    w, h = size
+    if image_codec == "mjpeg":
+        # Resized first, in the JPEG's own YUV (the colour conversion needs even sides, and
+        # a scaled capture can come back 1281x721); a no-op when the sizes already match.
+        return f"scale={w}:{h}:flags={preset.convert_flags},{JPEG_TO_BT709},format=yuv420p"
+    return f"scale={w}:{h}:out_color_matrix=bt709:out_range=tv:flags={preset.convert_flags},format=yuv420p"
 
 
 def ffmpeg_exe() -> str:
@@ -75,7 +110,7 @@ def segment_command(
         "-f", "image2pipe", "-c:v", image_codec, "-framerate", rate(fps), "-i", "pipe:0",
         "-frames:v", str(frames),
         "-filter_threads", "1",
-        "-vf", f"scale={size[0]}:{size[1]}:out_color_matrix=bt709:out_range=tv:flags={p.convert_flags},format=yuv420p",
+        "-vf", video_filter(p, image_codec, size),
         "-c:v", "libx264", "-preset", p.x264_preset, "-crf", str(p.crf),
         "-threads", str(ENCODER_THREADS),
         "-x264-params", f"keyint={frames}:min-keyint={frames}:scenecut=0:lookahead-threads=1",
@@ -187,12 +222,11 @@ async def encode_segments(
     *,
     fps: float,
     quality: str,
-    image_format: str,
     size: tuple[int, int],
 ) -> None:
     """Frames captured earlier, encoded exactly as a render encodes its own: each group of
-    frames one segment, then joined by stream copy. Groups are consumed one at a time, so a
-    caller can read each segment's frames lazily."""
+    frames one segment (PNG or JPEG, as its first frame is), then joined by stream copy.
+    Groups are consumed one at a time, so a caller can read each segment's frames lazily."""
     parts: list[Path] = []
     try:
         for frames in segments:
@@ -203,7 +237,7 @@ async def encode_segments(
                 fps=fps,
                 frames=len(frames),
                 quality=quality,
-                image_codec=IMAGE_CODECS[image_format],
+                image_codec=IMAGE_CODECS[image_format_of(frames[0])],
                 size=size,
             )
             try:

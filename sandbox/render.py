@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from . import frame_format
 from .composition import Composition, parse_composition
-from .encode import IMAGE_CODECS, PRESETS, SegmentEncoder, join_segments
+from .encode import IMAGE_CODECS, PRESETS, QualityPreset, SegmentEncoder, image_format_of, join_segments
 from .errors import PageError, RenderError, RenderTimeout, SeekTimeout
 from .page import DEFAULT_SEED, PageErrorInfo, PageSession, TimerCall
 from .pool import BrowserPool, pool_or_temporary
@@ -223,7 +224,11 @@ async def capture_frames(
         while queue:
             seg = plan.segments[queue.pop(0)]
             fmt = image_format or preset.frame_format
-            frames = _segment_frames(page, plan.composition, seg, options, fmt, preset.jpeg_quality, None)
+            # A format the caller names is kept for every frame (the bench's lossless frames).
+            jpeg_above = preset.jpeg_above if image_format is None else None
+            frames = _segment_frames(
+                page, plan.composition, seg, options, fmt, preset, None, jpeg_above=jpeg_above
+            )
             async with contextlib.aclosing(frames):
                 index = seg.start
                 async for image in frames:
@@ -268,22 +273,29 @@ async def _segment_frames(
     seg: range,
     options: RenderOptions,
     image_format: str,
-    jpeg_quality: int,
+    preset: QualityPreset,
     cancel: asyncio.Event | None,
+    *,
+    jpeg_above: float | None,
 ) -> AsyncGenerator[bytes, None]:
     """A segment's frames from a freshly loaded page. Chromium sends no picture for a frame
-    without damage, so the first is forced and an unchanged frame repeats the previous one."""
+    without damage, so the first is forced and an unchanged frame repeats the previous one.
+    A PNG segment whose first frame is costly as PNG goes on as JPEG (`frame_format`)."""
     await _load(page, comp, options)
     page.raise_if_errors()
     previous: bytes | None = None
+    fmt = image_format
     for i in seg:
         if cancel is not None and cancel.is_set():
             raise RenderCancelled("the render was cancelled")
         await page.seek(comp.time_of(i), options.seek_timeout)
-        image = await page.capture(image_format, jpeg_quality, force=previous is None) or previous
+        image = await page.capture(fmt, preset.jpeg_quality, force=previous is None) or previous
         page.raise_if_errors()
         if image is None:
             raise RenderError(f"the browser returned no picture for frame {i}")
+        if previous is None and fmt == "png" and frame_format.wants_jpeg(image, jpeg_above):
+            fmt = "jpeg"
+            image = await asyncio.to_thread(frame_format.png_to_jpeg, image, preset.jpeg_quality)
         yield image
         previous = image
 
@@ -300,25 +312,37 @@ async def _encode_segment(
     """Capture a segment's frames into a running encoder; the caller finishes it."""
     preset = PRESETS[options.quality]
     seg = plan.segments[index]
-    enc = await SegmentEncoder.start(
-        path,
-        fps=plan.composition.fps,
-        frames=len(seg),
-        quality=options.quality,
-        image_codec=IMAGE_CODECS[preset.frame_format],
-        size=(plan.width, plan.height),
-    )
     frames = _segment_frames(
-        page, plan.composition, seg, options, preset.frame_format, preset.jpeg_quality, cancel
+        page,
+        plan.composition,
+        seg,
+        options,
+        preset.frame_format,
+        preset,
+        cancel,
+        jpeg_above=preset.jpeg_above,
     )
+    enc: SegmentEncoder | None = None
     try:
         async with contextlib.aclosing(frames):
             async for image in frames:
+                if enc is None:  # the first frame tells which format the segment is in
+                    enc = await SegmentEncoder.start(
+                        path,
+                        fps=plan.composition.fps,
+                        frames=len(seg),
+                        quality=options.quality,
+                        image_codec=IMAGE_CODECS[image_format_of(image)],
+                        size=(plan.width, plan.height),
+                    )
                 await enc.write(image)
                 frame_done()
+        if enc is None:
+            raise RenderError("a segment without frames")
         return enc
     except BaseException:
-        await enc.abort()
+        if enc is not None:
+            await enc.abort()
         raise
 
 

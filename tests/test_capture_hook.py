@@ -40,7 +40,7 @@ def test_captured_frames_encode_to_the_rendered_bytes(tmp_path: Path, run) -> No
 
     encoded = tmp_path / "encoded.mp4"
     per_segment = ([frames[i] for i in seg] for seg in segments)
-    run(encode_segments(per_segment, encoded, fps=10, quality="standard", image_format="png", size=(160, 90)))
+    run(encode_segments(per_segment, encoded, fps=10, quality="standard", size=(160, 90)))
     assert encoded.read_bytes() == (tmp_path / "rendered.mp4").read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["encoded.mp4", "rendered.mp4"], (
         "no segment files left"
