@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import itertools
 import shutil
 import tempfile
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Coroutine
@@ -25,10 +26,9 @@ from .encode import IMAGE_CODECS, PRESETS, QualityPreset, SegmentEncoder, image_
 from .errors import PageError, RenderError, RenderTimeout, SeekTimeout
 from .page import DEFAULT_SEED, PageErrorInfo, PageSession, TimerCall
 from .pool import BrowserPool, pool_or_temporary
-from .render_options import RenderOptions, capture_scale, default_workers, output_size
+from .render_options import SEGMENT_SECONDS, RenderOptions, capture_scale, default_workers, output_size
 from .stills import fit_png
 
-SEGMENT_SECONDS = 1.0
 Progress = Callable[[int, int], None]
 
 
@@ -63,8 +63,18 @@ class ProbeResult:
 
 
 def plan_segments(frame_count: int, fps: float, seconds: float = SEGMENT_SECONDS) -> list[range]:
-    size = max(1, round(fps * seconds))
-    return [range(s, min(s + size, frame_count)) for s in range(0, frame_count, size)]
+    """The video cut into segments: a function of its frames alone, never of the workers.
+
+    About `seconds` long, an even number of them (two cores or two farm hosts get equal
+    shares; at least two, so a short video still uses both), none shorter than a second
+    (each costs a page load and an ffmpeg), sizes differing by one frame at most.
+    """
+    per_second = max(1, round(fps))
+    count = max(2, round(frame_count / (fps * max(seconds, 1 / fps))))
+    count = min(count + count % 2, max(1, frame_count // per_second))
+    size, longer = divmod(frame_count, count)
+    ends = itertools.accumulate(size + (i < longer) for i in range(count))
+    return [range(a, b) for a, b in itertools.pairwise([0, *ends]) if b > a]
 
 
 def prepare(html: str, options: RenderOptions) -> tuple[Composition, int, int, float]:
@@ -95,7 +105,7 @@ class RenderPlan:
 def plan_render(html: str, options: RenderOptions | None = None) -> RenderPlan:
     """The plan of a render; raises CompositionError for a composition that cannot be rendered."""
     comp, width, height, scale = prepare(html, options or RenderOptions())
-    return RenderPlan(comp, width, height, scale, tuple(plan_segments(comp.frame_count, comp.fps)))
+    return RenderPlan(comp, width, height, scale, tuple(plan_segments(comp.frame_count, comp.fps, options.segment_seconds)))
 
 
 async def render_to_file(

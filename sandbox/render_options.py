@@ -32,6 +32,11 @@ RESOLUTION_PATTERN = (
 )
 """The resolutions `output_size` understands, in their canonical spelling (for API schemas)."""
 MAX_OUTPUT_PIXELS = 3840 * 2160
+SEGMENT_SECONDS = 3.0
+"""The length segments aim at. Each segment costs a page load, an ffmpeg start (about 20,000
+page faults before its first frame) and an IDR frame: 3-s segments against 1-s ones took 5-10 %
+off a 6-s 1080p render and 14-49 % off its file size (docs/benchmark.md, round three). A farm
+of many hosts may want shorter ones for short videos."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,8 @@ class RenderOptions:
     load_timeout: float = 20.0
     max_duration: float = MAX_DURATION
     """Longest data-duration accepted; a service passes its own setting."""
+    segment_seconds: float = SEGMENT_SECONDS
+    """Length the timeline's segments aim at (`plan_segments`); part of what decides the bytes."""
 
 
 def output_size(layout: tuple[int, int], resolution: str | None) -> tuple[int, int, float]:

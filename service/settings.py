@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from sandbox import RenderOptions
+from sandbox import SEGMENT_SECONDS, RenderOptions
 
 
 class Settings(BaseSettings):
@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     """Seconds a whole render may take."""
     max_duration: float = Field(default=120.0, gt=0)
     """Longest video, in seconds, that the validator, the CLI, the API and the Slack bot accept."""
+    segment_seconds: float = Field(default=SEGMENT_SECONDS, ge=0.5, le=60)
+    """Length render segments aim at (an even number of them, none under a second); the cut is part of the bytes."""
     default_duration: float = 6.0
     """Length a model is asked for when neither the request nor the prompt gives one."""
 
@@ -244,6 +246,7 @@ class Settings(BaseSettings):
             "seek_timeout": self.seek_timeout,
             "render_timeout": self.render_timeout,
             "max_duration": self.max_duration,
+            "segment_seconds": self.segment_seconds,
         }
         options.update({name: value for name, value in chosen.items() if value is not None})
         return RenderOptions(**options)

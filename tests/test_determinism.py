@@ -8,6 +8,7 @@ from pathlib import Path
 from media import video_info
 
 from sandbox import BrowserPool, RenderOptions, join_segments, plan_render, render_segment, render_to_file
+from sandbox.render import plan_segments
 
 # Random, Date, performance.now, crypto and a CSS animation all feed the picture.
 NOISY = """<!doctype html>
@@ -61,7 +62,25 @@ def test_identical_bytes_across_runs_and_worker_counts(tmp_path: Path, run) -> N
     digests = {p.name: digest(p) for p in outs}
     assert len(set(digests.values())) == 1, digests
     info = video_info(outs[0])
-    assert info["frames"] == 22  # 2.2 s at 10 fps: 3 segments (10 + 10 + 2 frames)
+    assert info["frames"] == 22  # 2.2 s at 10 fps: 2 segments of 11 frames
+
+
+def test_the_cut_depends_on_the_frames_alone() -> None:
+    """About 3 s each, an even count (two workers get equal shares), at least two from 2 s on,
+    none under a second, lengths within one frame of each other, every frame once."""
+    for seconds, fps, lengths in [
+        (0.1, 30, [3]),
+        (1.5, 30, [45]),
+        (2, 30, [30, 30]),
+        (6, 30, [90, 90]),
+        (9, 30, [68, 68, 67, 67]),
+        (300, 30, [90] * 100),
+        (6, 60, [180, 180]),
+    ]:
+        frames = round(seconds * fps)
+        segments = plan_segments(frames, fps)
+        assert [len(s) for s in segments] == lengths, (seconds, fps)
+        assert [i for s in segments for i in s] == list(range(frames))
 
 
 def test_segments_rendered_apart_join_into_the_same_bytes(tmp_path: Path, run) -> None:
@@ -69,7 +88,7 @@ def test_segments_rendered_apart_join_into_the_same_bytes(tmp_path: Path, run) -
     reverse order, each in a pool of its own, as different machines would), join."""
     options = RenderOptions(workers=2)
     plan = plan_render(NOISY, options)
-    assert [(len(s), s.start) for s in plan.segments] == [(10, 0), (10, 10), (2, 20)]
+    assert [(len(s), s.start) for s in plan.segments] == [(11, 0), (11, 11)]
     assert (plan.width, plan.height) == (320, 180)
 
     async def apart() -> list[Path]:

@@ -66,6 +66,8 @@ LIMITS = {  # small, so that a dead worker's task is redelivered within seconds
     "SEEKREEL_FARM_SOFT_TIME_LIMIT": "8",
     "SEEKREEL_FARM_TIME_LIMIT": "10",
     "SEEKREEL_FARM_VISIBILITY_TIMEOUT": "12",
+    # One-second segments: the 3-s page is three tasks, more than the two workers.
+    "SEEKREEL_SEGMENT_SECONDS": "1",
 }
 
 
