@@ -104,8 +104,10 @@ class RenderPlan:
 
 def plan_render(html: str, options: RenderOptions | None = None) -> RenderPlan:
     """The plan of a render; raises CompositionError for a composition that cannot be rendered."""
-    comp, width, height, scale = prepare(html, options or RenderOptions())
-    return RenderPlan(comp, width, height, scale, tuple(plan_segments(comp.frame_count, comp.fps, options.segment_seconds)))
+    options = options or RenderOptions()
+    comp, width, height, scale = prepare(html, options)
+    segments = plan_segments(comp.frame_count, comp.fps, options.segment_seconds)
+    return RenderPlan(comp, width, height, scale, tuple(segments))
 
 
 async def render_to_file(

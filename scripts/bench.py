@@ -341,8 +341,7 @@ def print_cpu_roles(rows: list[SpeedRow]) -> None:
 
 def print_quality(rows: list[QualityRow]) -> None:
     print(
-        f"\n{'composition':<16} {'default dB':>10} {'PNG+enc dB':>10} {'gap':>5}   "
-        f"(bar: ≥ {PSNR_FLOOR:g} dB)"
+        f"\n{'composition':<16} {'default dB':>10} {'PNG+enc dB':>10} {'gap':>5}   (bar: ≥ {PSNR_FLOOR:g} dB)"
     )
     for q in rows:
         verdict = "ok" if q.passes else "FAIL"
