@@ -23,7 +23,11 @@ import imageio_ffmpeg
 from . import pipes
 from .errors import EncodeError
 
-ENCODER_THREADS = 2
+ENCODER_THREADS = 1
+"""x264 threads per segment encoder. Pinned, because the thread count changes the bytes. Every
+worker runs its own encoder beside its browser, so frame threads only add synchronisation:
+with 3-s segments, 1 thread took 0.3-0.9 CPU s off ffmpeg per 180 1080p frames on all four
+compositions measured (docs/benchmark.md, round three), at the same size and quality."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,13 @@ def video_filter(preset: QualityPreset, image_codec: str, size: tuple[int, int])
     return f"scale={w}:{h}:out_color_matrix=bt709:out_range=tv:flags={preset.convert_flags},format=yuv420p"
 
 
+async def find_ffmpeg() -> str:
+    """`ffmpeg_exe()` off the event loop. Its first call runs `ffmpeg -version` (imageio-ffmpeg
+    checks the binary, 0.1-0.3 s): a render starts it beside the browsers' launch, so that the
+    first segment's encoder, started at its first frame, does not wait for it."""
+    return await asyncio.to_thread(ffmpeg_exe)
+
+
 def ffmpeg_exe() -> str:
     """The ffmpeg binary every encode uses (imageio-ffmpeg's, so its version is pinned)."""
     return str(imageio_ffmpeg.get_ffmpeg_exe())
@@ -133,6 +144,7 @@ class SegmentEncoder:
     async def start(
         cls, out: Path, *, fps: float, frames: int, quality: str, image_codec: str, size: tuple[int, int]
     ) -> SegmentEncoder:
+        await find_ffmpeg()
         cmd = segment_command(
             out, fps=fps, frames=frames, quality=quality, image_codec=image_codec, size=size
         )

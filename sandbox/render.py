@@ -22,7 +22,15 @@ from typing import Any, Literal
 
 from . import frame_format
 from .composition import Composition, parse_composition
-from .encode import IMAGE_CODECS, PRESETS, QualityPreset, SegmentEncoder, image_format_of, join_segments
+from .encode import (
+    IMAGE_CODECS,
+    PRESETS,
+    QualityPreset,
+    SegmentEncoder,
+    find_ffmpeg,
+    image_format_of,
+    join_segments,
+)
 from .errors import PageError, RenderError, RenderTimeout, SeekTimeout
 from .page import DEFAULT_SEED, PageErrorInfo, PageSession, TimerCall
 from .pool import BrowserPool, pool_or_temporary
@@ -160,7 +168,7 @@ async def render_to_file(
 
     try:
         async with pool_or_temporary(pool, workers) as p, _time_limit(options):
-            isolated = await _each_page(p, workers, plan, encode)
+            isolated, _ = await asyncio.gather(_each_page(p, workers, plan, encode), find_ffmpeg())
             await join_segments([files[i] for i in range(len(plan.segments))], out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -191,7 +199,8 @@ async def render_segment(
         await _finish(await _encode_segment(page, plan, queue.pop(), out, options, lambda: None, cancel))
 
     async with pool_or_temporary(pool, 1) as p, _time_limit(options):
-        return await _each_page(p, 1, plan, encode, [index])
+        isolated, _ = await asyncio.gather(_each_page(p, 1, plan, encode, [index]), find_ffmpeg())
+        return isolated
 
 
 def _workers(options: RenderOptions, plan: RenderPlan) -> int:
