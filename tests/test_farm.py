@@ -287,15 +287,21 @@ def test_a_worker_process_killed_mid_segment_is_retried_at_once(
     assert rendered == [0, 1, 2], "the lost segment was rendered once more, the others once"
 
 
-def test_ctrl_c_revokes_the_renders_segments(farm: Farm, slow: Reference, tmp_path: Path) -> None:
-    proc, busy, marks = slow_render_under_way(farm, slow.page, tmp_path / "farm.mp4")
+def test_ctrl_c_revokes_the_renders_segments(farm: Farm, page_dir: Path, tmp_path: Path) -> None:
+    # A page of its own, twice as slow as SLOW: the render must still be under way when the
+    # signal lands, however loaded the machine (a CI run once saw it finish first).
+    page = page_dir / "page.html"
+    page.write_text(busy_page(3e8))
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    proc, busy, marks = slow_render_under_way(farm, page, out / "farm.mp4")
     assert busy.proc is not None
     pid = busy.proc.pid
     wait_for(lambda: runs_a_browser(pid), "its browser to start")
     proc.send_signal(signal.SIGINT)
     code, err = finish(proc)
     assert (code, err) == (130, "error: interrupted\n")
-    assert list(tmp_path.iterdir()) == [], "no output"
+    assert list(out.iterdir()) == [], "no output"
 
     # Running segments: their processes terminated (browsers with them); queued ones: dropped.
     def revoked() -> int:
