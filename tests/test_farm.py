@@ -135,7 +135,15 @@ def start_render(page: Path, out: Path, env: dict[str, str]) -> subprocess.Popen
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=as_in_a_terminal,
     )
+
+
+def as_in_a_terminal() -> None:
+    """Ctrl-C as a terminal delivers it. A process started in the background by a shell without
+    job control (`nohup … &`, as CI runners may be) inherits SIGINT ignored, and an ignored SIGINT
+    survives exec: the render would never see the test's signal (a CI run here finished it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 120) -> tuple[int, str]:
@@ -287,21 +295,15 @@ def test_a_worker_process_killed_mid_segment_is_retried_at_once(
     assert rendered == [0, 1, 2], "the lost segment was rendered once more, the others once"
 
 
-def test_ctrl_c_revokes_the_renders_segments(farm: Farm, page_dir: Path, tmp_path: Path) -> None:
-    # A page of its own, twice as slow as SLOW: the render must still be under way when the
-    # signal lands, however loaded the machine (a CI run once saw it finish first).
-    page = page_dir / "page.html"
-    page.write_text(busy_page(3e8))
-    out = tmp_path / "out"
-    out.mkdir(exist_ok=True)
-    proc, busy, marks = slow_render_under_way(farm, page, out / "farm.mp4")
+def test_ctrl_c_revokes_the_renders_segments(farm: Farm, slow: Reference, tmp_path: Path) -> None:
+    proc, busy, marks = slow_render_under_way(farm, slow.page, tmp_path / "farm.mp4")
     assert busy.proc is not None
     pid = busy.proc.pid
     wait_for(lambda: runs_a_browser(pid), "its browser to start")
     proc.send_signal(signal.SIGINT)
     code, err = finish(proc)
     assert (code, err) == (130, "error: interrupted\n")
-    assert list(out.iterdir()) == [], "no output"
+    assert list(tmp_path.iterdir()) == [], "no output"
 
     # Running segments: their processes terminated (browsers with them); queued ones: dropped.
     def revoked() -> int:
