@@ -95,8 +95,8 @@ def video_filter(preset: QualityPreset, image_codec: str, size: tuple[int, int])
 
 async def find_ffmpeg() -> str:
     """`ffmpeg_exe()` off the event loop. Its first call runs `ffmpeg -version` (imageio-ffmpeg
-    checks the binary, 0.1-0.3 s): a render starts it beside the browsers' launch, so that the
-    first segment's encoder, started at its first frame, does not wait for it."""
+    checks the binary, 0.1-0.3 s), which would otherwise stall every worker's browser traffic
+    while the first segment's encoder starts."""
     return await asyncio.to_thread(ffmpeg_exe)
 
 

@@ -22,15 +22,7 @@ from typing import Any, Literal
 
 from . import frame_format
 from .composition import Composition, parse_composition
-from .encode import (
-    IMAGE_CODECS,
-    PRESETS,
-    QualityPreset,
-    SegmentEncoder,
-    find_ffmpeg,
-    image_format_of,
-    join_segments,
-)
+from .encode import IMAGE_CODECS, PRESETS, SegmentEncoder, image_format_of, join_segments
 from .errors import PageError, RenderError, RenderTimeout, SeekTimeout
 from .page import DEFAULT_SEED, PageErrorInfo, PageSession, TimerCall
 from .pool import BrowserPool, pool_or_temporary
@@ -168,7 +160,7 @@ async def render_to_file(
 
     try:
         async with pool_or_temporary(pool, workers) as p, _time_limit(options):
-            isolated, _ = await asyncio.gather(_each_page(p, workers, plan, encode), find_ffmpeg())
+            isolated = await _each_page(p, workers, plan, encode)
             await join_segments([files[i] for i in range(len(plan.segments))], out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -199,8 +191,7 @@ async def render_segment(
         await _finish(await _encode_segment(page, plan, queue.pop(), out, options, lambda: None, cancel))
 
     async with pool_or_temporary(pool, 1) as p, _time_limit(options):
-        isolated, _ = await asyncio.gather(_each_page(p, 1, plan, encode, [index]), find_ffmpeg())
-        return isolated
+        return await _each_page(p, 1, plan, encode, [index])
 
 
 def _workers(options: RenderOptions, plan: RenderPlan) -> int:
@@ -248,7 +239,7 @@ async def capture_frames(
             # A format the caller names is kept for every frame (the bench's lossless frames).
             jpeg_above = preset.jpeg_above if image_format is None else None
             frames = _segment_frames(
-                page, plan.composition, seg, options, fmt, preset, None, jpeg_above=jpeg_above
+                page, plan.composition, seg, options, fmt, preset.jpeg_quality, None, jpeg_above=jpeg_above
             )
             async with contextlib.aclosing(frames):
                 index = seg.start
@@ -294,7 +285,7 @@ async def _segment_frames(
     seg: range,
     options: RenderOptions,
     image_format: str,
-    preset: QualityPreset,
+    jpeg_quality: int,
     cancel: asyncio.Event | None,
     *,
     jpeg_above: float | None,
@@ -310,13 +301,13 @@ async def _segment_frames(
         if cancel is not None and cancel.is_set():
             raise RenderCancelled("the render was cancelled")
         await page.seek(comp.time_of(i), options.seek_timeout)
-        image = await page.capture(fmt, preset.jpeg_quality, force=previous is None) or previous
+        image = await page.capture(fmt, jpeg_quality, force=previous is None) or previous
         page.raise_if_errors()
         if image is None:
             raise RenderError(f"the browser returned no picture for frame {i}")
         if previous is None and fmt == "png" and frame_format.wants_jpeg(image, jpeg_above):
             fmt = "jpeg"
-            image = await asyncio.to_thread(frame_format.png_to_jpeg, image, preset.jpeg_quality)
+            image = await asyncio.to_thread(frame_format.png_to_jpeg, image, jpeg_quality)
         yield image
         previous = image
 
@@ -339,7 +330,7 @@ async def _encode_segment(
         seg,
         options,
         preset.frame_format,
-        preset,
+        preset.jpeg_quality,
         cancel,
         jpeg_above=preset.jpeg_above,
     )
@@ -358,8 +349,7 @@ async def _encode_segment(
                     )
                 await enc.write(image)
                 frame_done()
-        if enc is None:
-            raise RenderError("a segment without frames")
+        assert enc is not None, "plan_segments makes no empty segment"
         return enc
     except BaseException:
         if enc is not None:

@@ -1,6 +1,6 @@
 """Frames by content: a segment whose first PNG frame is costly (a dithered gradient) travels
 as JPEG, a flat one stays PNG; either way the video is the same bytes for any worker count,
-what `capture_frames` + `encode_segments` make, and shows the right pixels."""
+and shows the right pixels (tests/test_capture_hook.py: what the capture hook makes of it)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from media import close_to, png, video_frame
 
-from sandbox import BrowserPool, RenderOptions, capture_frames, encode_segments, render_to_file
+from sandbox import RenderOptions, capture_frames, render_to_file
 from sandbox.frame_format import png_bytes_per_pixel, wants_jpeg
 
 JPEG_START, PNG_START = b"\xff\xd8", b"\x89PNG"
@@ -61,24 +61,6 @@ def test_the_choice_makes_the_same_bytes_for_any_worker_count(tmp_path: Path, ru
         return out.read_bytes()
 
     assert run(render(1)) == run(render(2))
-
-
-def test_captured_frames_encode_to_the_rendered_bytes(tmp_path: Path, run) -> None:
-    options = RenderOptions(workers=2)
-    frames: dict[int, bytes] = {}
-
-    async def keep(index: int, image: bytes) -> None:
-        frames[index] = image
-
-    async def both() -> list[range]:
-        async with BrowserPool(2) as pool:
-            await render_to_file(GRADIENT, tmp_path / "rendered.mp4", options, pool=pool)
-            return await capture_frames(GRADIENT, keep, options, pool=pool)
-
-    segments = run(both())
-    per_segment = ([frames[i] for i in seg] for seg in segments)
-    run(encode_segments(per_segment, tmp_path / "encoded.mp4", fps=10, quality="standard", size=(320, 180)))
-    assert (tmp_path / "encoded.mp4").read_bytes() == (tmp_path / "rendered.mp4").read_bytes()
 
 
 def test_a_jpeg_segment_stays_close_to_the_lossless_frames(tmp_path: Path, run) -> None:
