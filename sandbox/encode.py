@@ -45,7 +45,7 @@ class QualityPreset:
     """PNG bytes per pixel from which a PNG segment is captured as JPEG instead (None: never).
     A PNG that large is one zlib could not shrink — a dithered gradient, a photograph, noise:
     the content that makes PNG slowest (Chromium's encode, ffmpeg's decode) and on which
-    JPEG at quality 100 is closest to lossless. The first frame of each segment decides, so
+    JPEG at high quality is closest to lossless. The first frame of each segment decides, so
     the choice depends on the picture alone and every worker count makes the same bytes."""
 
 
@@ -54,10 +54,12 @@ PRESETS: dict[str, QualityPreset] = {
     # veryfast CRF 20. Measured in round two (docs/benchmark.md): ultrafast CRF 26 saves 1.9-2.9
     # CPU s per 180 1080p frames and is closer to lossless, but makes files 2-6x larger (up to
     # ~9 Mbit/s at 1080p30) -- not a trade people who upload and store videos would take.
-    # PNG frames, JPEG q100 where a segment's first PNG is >= 0.25 bytes per pixel: measured in
-    # round three (docs/benchmark.md, "Frames by content"), the gradient compositions went from
-    # 22 to ~16 CPU s at 49.7-52.0 dB, where the sharp ones would lose 1-6 dB with JPEG.
-    "standard": QualityPreset("veryfast", 20, "png", 100, "bicubic", jpeg_above=0.25),
+    # PNG frames, JPEG where a segment's first PNG is >= 0.25 bytes per pixel: measured in round
+    # three (docs/benchmark.md, "Frames by content"), the gradient compositions went from 22 to
+    # ~16 CPU s at 49.7-52.0 dB, where the sharp ones would lose 1-6 dB with JPEG. Quality 97,
+    # not 100 (round four): at 100 every quantiser is 1, so the frames were 2.2-2.5x larger for
+    # 0.1 dB in the video -- 8 % of the wall time of those renders went into moving the bits.
+    "standard": QualityPreset("veryfast", 20, "png", 97, "bicubic", jpeg_above=0.25),
     "high": QualityPreset("medium", 16, "png", 100, "bicubic+accurate_rnd"),
 }
 
