@@ -16,11 +16,21 @@ from .render_options import default_workers
 
 
 class BrowserPool:
+    """Up to `size` browsers. With `keep_idle` False (a pool for one render, which will not ask
+    again) a released browser is closed at once, in the background — while the render's other
+    workers finish and its segments are joined — and `close()` waits for it."""
+
     def __init__(
-        self, size: int | None = None, *, isolate_network: bool = True, browser: str | None = None
+        self,
+        size: int | None = None,
+        *,
+        isolate_network: bool = True,
+        browser: str | None = None,
+        keep_idle: bool = True,
     ) -> None:
         self.size = max(1, size or default_workers())
         self.isolate_network = isolate_network
+        self.keep_idle = keep_idle
         self._browser_pref = browser
         self._kind: BrowserKind | None = None
         self._idle: list[Browser] = []
@@ -56,7 +66,7 @@ class BrowserPool:
                     if not b.alive:
                         self._idle.remove(b)
                         self._count -= 1
-                        self._closing.add(asyncio.ensure_future(b.close()))
+                        self._close_later(b)
                     elif abs(b.scale - scale) < 1e-9:
                         self._idle.remove(b)
                         return b
@@ -82,21 +92,29 @@ class BrowserPool:
 
     async def _release(self, b: Browser) -> None:
         cond = self._condition()
-        keep = b.alive and not self._closed
-        if not keep:
-            await b.close()
         async with cond:
+            keep = b.alive and self.keep_idle and not self._closed
             if keep:
                 self._idle.append(b)
             else:
                 self._count -= 1
+                closing = self._close_later(b)
             cond.notify()
+        if not keep and self._closed:  # the pool's close() may have come and gone: wait here
+            await closing
+
+    def _close_later(self, b: Browser) -> asyncio.Future[None]:
+        """Close `b` without waiting for it; `close()` waits for every such close."""
+        closing = asyncio.ensure_future(b.close())
+        self._closing.add(closing)
+        closing.add_done_callback(self._closing.discard)
+        return closing
 
     async def close(self) -> None:
         self._closed = True
         idle, self._idle = self._idle, []
         self._count -= len(idle)
-        await asyncio.gather(*(b.close() for b in idle), *self._closing, return_exceptions=True)
+        await asyncio.gather(*(b.close() for b in idle), *list(self._closing), return_exceptions=True)
         if self._cond is not None:
             async with self._cond:
                 self._cond.notify_all()
@@ -122,11 +140,12 @@ class BrowserPool:
 
 @contextlib.asynccontextmanager
 async def pool_or_temporary(pool: BrowserPool | None, size: int) -> AsyncIterator[BrowserPool]:
-    """The caller's pool, or a pool just for this call (closed afterwards)."""
+    """The caller's pool, or a pool just for this call: it closes each browser as soon as its
+    worker is done with it, and waits for every close on the way out."""
     if pool is not None:
         yield pool
         return
-    temp = BrowserPool(size)
+    temp = BrowserPool(size, keep_idle=False)
     try:
         yield temp
     finally:
