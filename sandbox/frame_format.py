@@ -3,9 +3,9 @@
 Chromium's fast PNG is lossless but its cost grows with what zlib cannot shrink: a 1080p
 frame of a dithered gradient is 0.9-1.3 MB, and encoding it in the browser and decoding it
 in ffmpeg took a third of the render's CPU. That same content — smooth colour, noise,
-photographs — is where JPEG at high quality comes closest to lossless (49-51 dB at quality 97
-through the YUV conversion in `encode.JPEG_TO_BT709`), while sharp text, thin lines and small dots,
-which PNG stores cheaply, lose 1-6 dB as JPEG. So the first frame of each segment is taken
+photographs — is where JPEG at high quality comes closest to lossless (49-51 dB at quality
+97 through the YUV conversion in `encode.JPEG_TO_BT709`), while sharp text, thin lines and
+small dots, which PNG stores cheaply, lose 1-6 dB as JPEG. So the first frame of each segment is taken
 as PNG and its size per pixel decides for the rest of the segment.
 """
 

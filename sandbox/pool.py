@@ -114,7 +114,7 @@ class BrowserPool:
         self._closed = True
         idle, self._idle = self._idle, []
         self._count -= len(idle)
-        await asyncio.gather(*(b.close() for b in idle), *list(self._closing), return_exceptions=True)
+        await asyncio.gather(*(b.close() for b in idle), *self._closing, return_exceptions=True)
         if self._cond is not None:
             async with self._cond:
                 self._cond.notify_all()

@@ -21,7 +21,7 @@ addEventListener('hf-seek', e => {
 </body></html>"""
 
 
-def captured_and_rendered(html: str, tmp_path: Path, run) -> tuple[dict[int, bytes], list[range]]:  # type: ignore[no-untyped-def]
+def captured_and_rendered(html: str, tmp_path: Path, run) -> tuple[dict[int, bytes], list[range]]:
     """The page rendered, then captured with the same pool; asserts the captured frames, encoded
     with `encode_segments`, are the rendered bytes and leave no segment files behind."""
     options = RenderOptions(quality="standard", workers=2)

@@ -9,17 +9,16 @@ from sandbox import BrowserPool
 
 def test_a_pool_for_one_render_closes_a_browser_given_back_while_another_still_works(run) -> None:
     async def scenario() -> None:
-        async with BrowserPool(2, keep_idle=False) as pool:
-            async with pool.browser() as first:
-                async with pool.browser() as second:
-                    pass
-                # Closed in the background: the first worker is not held up by it.
-                await asyncio.wait_for(second.proc.wait(), 15)
-                assert not second.alive
-                assert first.alive
-                assert "product" in await first.conn.send("Browser.getVersion")
-            closing = first
-        assert closing.proc.returncode is not None  # close() waited for the background close
+        pool = BrowserPool(2, keep_idle=False)
+        async with pool, pool.browser() as first:
+            async with pool.browser() as second:
+                pass
+            # Closed in the background: the first worker is not held up by it.
+            await asyncio.wait_for(second.proc.wait(), 15)
+            assert not second.alive
+            assert first.alive
+            assert "product" in await first.conn.send("Browser.getVersion")
+        assert first.proc.returncode is not None  # close() waited for the background close
 
     run(scenario())
 
